@@ -1,0 +1,76 @@
+"""The one place for settings: environment (``TUTOR_`` prefix), ``.env``, then defaults."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+_BUNDLED = Path(__file__).resolve().parent / "_bundled"
+
+
+def _shipped(name: str) -> Path:
+    """Prefer the source checkout's folder; fall back to the copy bundled into a wheel."""
+    in_repo = _REPO_ROOT / name
+    return in_repo if in_repo.is_dir() else _BUNDLED / name
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TUTOR_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(
+        default_factory=lambda: Path(user_data_dir("nhi-tutor", appauthor=False)),
+        description="Where the database, checkpoints and the Chroma index live.",
+    )
+    knowledge_dir: Path = Field(default_factory=lambda: _shipped("knowledge"))
+    evals_dir: Path = Field(default_factory=lambda: _shipped("evals"))
+    model: str | None = Field(
+        default=None, description="A litellm model string; unset means the offline engine."
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is a SQLite file in data_dir."
+    )
+    chroma_path: Path | None = Field(
+        default=None, description="Chroma PersistentClient folder; default data_dir/chroma."
+    )
+    chroma_host: str | None = Field(
+        default=None, description="Use a Chroma server (HttpClient) instead of a local folder."
+    )
+    chroma_port: int = 8000
+    pushback_rounds: int = Field(default=1, ge=0, le=5)
+    answer_max_chars: int = Field(default=20_000, ge=100)
+
+    @property
+    def scenarios_dir(self) -> Path:
+        return self.knowledge_dir / "scenarios"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.knowledge_dir / "docs"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'tutor.sqlite'}"
+
+    @property
+    def resolved_chroma_path(self) -> Path:
+        return self.chroma_path or self.data_dir / "chroma"
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.data_dir / "checkpoints.sqlite"
+
+    def ensure_data_dir(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
