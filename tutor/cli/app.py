@@ -1,0 +1,221 @@
+"""``tutor``: practise, grade, index, manage scenarios, see progress, run evals.
+
+Every error a user can cause is reported as one line on stderr with a non-zero exit code;
+tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tutor import frameworks
+from tutor.cli.context import Context
+from tutor.errors import InputError, TutorError
+from tutor.scenarios.loader import load_scenario, scenario_files, validate_all
+
+app = typer.Typer(
+    help="NHI security tutor: practise decisions about service accounts, keys, tokens and agents.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+scenarios_app = typer.Typer(help="List, show and validate scenario files.", no_args_is_help=True)
+app.add_typer(scenarios_app, name="scenarios")
+
+out = Console()
+err = Console(stderr=True)
+
+
+@app.command()
+def practice(
+    learner: Annotated[str | None, typer.Option(help="Your name; progress is kept per name.")] = None,
+) -> None:
+    """Start or resume an adaptive practice session in the terminal."""
+    from tutor.cli.practice import run_practice
+
+    name = learner
+    if not name:
+        try:
+            name = input("Your name (progress is saved under it): ").strip()
+        except EOFError:
+            name = ""
+    if not name:
+        raise InputError("a learner name is needed: tutor practice --learner NAME")
+    run_practice(Context(), name, out)
+
+
+@app.command()
+def grade(
+    scenario: Annotated[Path, typer.Option(help="Scenario YAML file.")],
+    answers: Annotated[Path, typer.Option(help='JSONL file: {"id": ..., "answer": ...} per line.')],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON grade per line.")] = False,
+) -> None:
+    """Grade answers against a scenario's rubric with the offline grader."""
+    from tutor.cli.grade_cmd import grade_file
+
+    ctx = Context()
+    sc = load_scenario(scenario)
+    grades, errors = grade_file(sc, answers, ctx.settings.answer_max_chars, ctx.grader)
+    for g in grades:
+        if as_json:
+            print(g.to_json_line())
+        else:
+            status = "[green]PASS[/]" if g.passed else "[red]FAIL[/]"
+            out.print(f"{g.id}: {status} {g.score:.0%} {' '.join(g.flags)}")
+            out.print(f"  {g.feedback}")
+    for e in errors:
+        err.print(f"{answers}: {e}", markup=False, highlight=False)
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def index() -> None:
+    """Build or refresh the knowledge-base index (only changed sections are re-embedded)."""
+    from rich.progress import Progress
+
+    ctx = Context()
+    kb = ctx.knowledge
+    with Progress(console=out) as progress:
+        task = progress.add_task("Indexing knowledge", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = kb.build(on_progress=on_progress)
+    out.print(
+        f"Index ready: {report.added} added, {report.updated} updated, "
+        f"{report.removed} removed, {report.unchanged} unchanged."
+    )
+
+
+@scenarios_app.command("list")
+def scenarios_list() -> None:
+    """List the scenario library."""
+    ctx = Context()
+    table = Table("id", "risks", "roles", "persona", "difficulty", "title")
+    for s in ctx.library:
+        table.add_row(
+            s.id, " ".join(s.risks), " ".join(s.roles),
+            s.persona.kind if s.persona else "-", str(s.difficulty), s.title,
+        )
+    out.print(table)
+    out.print(f"{len(ctx.library)} scenarios")
+
+
+@scenarios_app.command("show")
+def scenarios_show(scenario_id: str) -> None:
+    """Show one scenario with its rubric."""
+    from tutor.graph.nodes.compose import briefing
+
+    ctx = Context()
+    by_id = {s.id: s for s in ctx.library}
+    if scenario_id not in by_id:
+        raise InputError(f"no scenario with id {scenario_id!r}; see: tutor scenarios list")
+    s = by_id[scenario_id]
+    out.print(briefing(s), markup=False)
+    if s.persona:
+        out.print(f"\n{s.persona.name} ({s.persona.kind}): {s.persona.opening.strip()}", markup=False)
+    out.print(f"\nRubric (pass at {s.rubric.pass_score:.0%}):")
+    for c in s.rubric.criteria:
+        out.print(f"  [{'critical' if c.critical else 'weight'} {c.weight:g}] {c.id}: {c.text}",
+                  markup=False)
+    for m in s.rubric.mistakes:
+        out.print(f"  [mistake] {m.id}: {m.text}", markup=False)
+
+
+@scenarios_app.command("validate")
+def scenarios_validate(
+    path: Annotated[Path | None, typer.Argument(help="A file or folder; default: the library.")] = None,
+) -> None:
+    """Check scenario files; every problem names the file and the field."""
+    target = path or Context().settings.scenarios_dir
+    ok, errors = validate_all(scenario_files(target))
+    for e in errors:
+        err.print(str(e), markup=False, highlight=False)
+    out.print(f"{len(ok)} valid, {len(errors)} invalid")
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def progress(
+    learner: Annotated[str, typer.Option(help="Learner name.")],
+) -> None:
+    """Mastery per risk, repeated mistakes and decision time for a learner."""
+    from collections import Counter
+
+    ctx = Context()
+    if learner.strip() not in ctx.store.learner_names():
+        raise InputError(f"no learner named {learner!r}")
+    history = ctx.store.history(ctx.store.learner(learner))
+    table = Table("risk", "mastery", "level", "attempts", "passed")
+    for risk in sorted(history.risks.values(), key=lambda r: frameworks.RISK_IDS.index(r.risk_id)):
+        table.add_row(
+            frameworks.label(risk.risk_id), f"{risk.mastery:.0%}", risk.level,
+            str(risk.attempts), str(risk.passed),
+        )
+    out.print(table)
+    counts = Counter(m.pattern or m.mistake_id for m in history.mistakes)
+    repeats = [(k, n) for k, n in counts.most_common() if n > 1]
+    if repeats:
+        out.print("Repeated mistakes: " + ", ".join(f"{k} x{n}" for k, n in repeats))
+    else:
+        out.print("No repeated mistakes.")
+    median = history.median_decision_ms()
+    out.print(
+        f"Median decision time: {median / 1000:.0f} s over {history.turn} graded turns"
+        if median is not None
+        else "No timed decisions yet."
+    )
+
+
+@app.command("eval")
+def eval_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    min_agreement: Annotated[float, typer.Option(help="Fail below this pass/fail agreement.")] = 0.85,
+    retrieval: Annotated[bool, typer.Option(help="Also measure knowledge retrieval.")] = True,
+    min_recall: Annotated[float, typer.Option(help="Fail below this recall@5.")] = 0.9,
+) -> None:
+    """Grader agreement (dev and held-out test) and retrieval recall@5."""
+    from tutor.cli.eval_cmd import run_eval
+
+    ok = run_eval(Context(), out, as_json=as_json, min_agreement=min_agreement,
+                  retrieval=retrieval, min_recall=min_recall)
+    if not ok:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console entry point: one clear line for user errors, no traceback."""
+    try:
+        app(standalone_mode=False)
+    except TutorError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted; everything answered so far is saved.")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors arrive here in standalone_mode=False
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        raise
+
+
+if __name__ == "__main__":
+    main()
+
+__all__ = ["app", "main"]

@@ -1,0 +1,134 @@
+"""Feedback a learner can act on: what was right, what was missed and why, what to do next."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from tutor import frameworks
+from tutor.grading.result import PROMPT_INJECTION, Grade
+from tutor.scenarios.model import Scenario
+
+_WORD = re.compile(r"[a-z0-9]+")
+_WHY_SECTIONS = ("what a good operator does", "mitigations", "how it is exploited", "what the risk is")
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if len(w) > 3}
+
+
+def _first_sentences(text: str, n: int = 2) -> str:
+    body = re.sub(r"\s+", " ", text).strip()
+    # Drop a leading "Title — Section" header line the indexer may prepend.
+    sentences = re.split(r"(?<=[.!?])\s+", body)
+    return " ".join(sentences[:n]).strip()
+
+
+def _why(text: str, passages: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """The passage that best explains why a criterion or mistake matters."""
+    want = _words(text)
+    best: tuple[float, dict[str, Any]] | None = None
+    for p in passages:
+        overlap = len(want & _words(p["text"]))
+        section = str(p.get("section", "")).lower()
+        bonus = 0.5 if any(s in section for s in _WHY_SECTIONS) else 0.0
+        score = overlap + bonus
+        if overlap and (best is None or score > best[0]):
+            best = (score, p)
+    return best[1] if best else None
+
+
+def _seconds(ms: float) -> str:
+    s = ms / 1000
+    return f"{s:.0f} s" if s < 120 else f"{s / 60:.1f} min"
+
+
+def timing_line(decision_ms: int | None, median_ms: float | None, previous: int) -> str:
+    if not decision_ms:
+        return ""
+    if median_ms is None or previous < 2:
+        return f"You decided in {_seconds(decision_ms)}; after a few more turns you'll see how that compares with your usual pace."
+    ratio = decision_ms / median_ms if median_ms else 1.0
+    if ratio < 0.75:
+        pace = "faster than your usual pace"
+    elif ratio > 1.33:
+        pace = "slower than your usual pace"
+    else:
+        pace = "about your usual pace"
+    return f"You decided in {_seconds(decision_ms)}, {pace} (median {_seconds(median_ms)})."
+
+
+def build_feedback(
+    scenario: Scenario,
+    grade: Grade,
+    passages: Sequence[dict[str, Any]] = (),
+    *,
+    decision_ms: int | None = None,
+    median_ms: float | None = None,
+    previous_attempts: int = 0,
+) -> str:
+    rubric = scenario.rubric
+    criteria = {c.id: c for c in rubric.criteria}
+    mistakes = {m.id: m for m in rubric.mistakes}
+    lines: list[str] = []
+    if PROMPT_INJECTION in grade.flags:
+        lines.append(
+            "Not passed. Your answer spoke to the grader instead of the situation. "
+            "Answers are read as data: instructions to the grader are flagged and fail."
+        )
+    elif grade.passed:
+        lines.append(f"Passed ({grade.score:.0%}). Well handled.")
+    else:
+        lines.append(f"Not passed ({grade.score:.0%}; pass mark {rubric.pass_score:.0%}).")
+
+    right = [v for v in grade.criteria if v.met]
+    if right:
+        lines.append("\nWhat you got right:")
+        for v in right:
+            lines.append(f"  + {criteria[v.id].text}  (you wrote: \"{v.evidence}\")")
+
+    missed = sorted(
+        (v for v in grade.criteria if not v.met), key=lambda v: not criteria[v.id].critical
+    )
+    cited: dict[str, dict[str, Any]] = {}
+    if missed:
+        lines.append("\nWhat you missed:")
+        for v in missed:
+            c = criteria[v.id]
+            tag = " [critical]" if c.critical else ""
+            lines.append(f"  - {c.text}{tag}")
+            if v.evidence:
+                lines.append(f"    ({v.evidence})")
+            why = _why(c.text, passages)
+            if why:
+                cited[why["doc_id"]] = why
+                lines.append(f"    Why it matters ({why['doc_id']}): {_first_sentences(why['text'])}")
+
+    made = [v for v in grade.mistakes if v.made]
+    if made:
+        lines.append("\nMistakes:")
+        for v in made:
+            m = mistakes[v.id]
+            lines.append(f"  ! {m.text}  (you wrote: \"{v.evidence}\")")
+            why = _why(m.text, passages)
+            if why:
+                cited[why["doc_id"]] = why
+                lines.append(f"    Why it matters ({why['doc_id']}): {_first_sentences(why['text'])}")
+
+    steps = list(scenario.next_steps)
+    if steps:
+        lines.append("\nNext steps:")
+        lines.extend(f"  {i}. {s}" for i, s in enumerate(steps, start=1))
+
+    ids = [frameworks.label(r) for r in scenario.risks]
+    ids += [f"{c} {frameworks.title(c)}" for c in scenario.controls]
+    lines.append("\nFrameworks: " + "; ".join(ids))
+    if cited:
+        lines.append(
+            "Sources: " + "; ".join(f"{d} ({p['source']})" for d, p in sorted(cited.items()))
+        )
+    timing = timing_line(decision_ms, median_ms, previous_attempts)
+    if timing:
+        lines.append(timing)
+    return "\n".join(lines)

@@ -1,0 +1,104 @@
+"""The concept lexicon: maps stemmed words and phrases to the concepts rubrics talk about."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import snowballstemmer  # type: ignore[import-untyped]
+import yaml
+
+_LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
+_STEMMER = snowballstemmer.stemmer("english")
+TOKEN_RE = re.compile(r"[a-z0-9_*][a-z0-9_\-*/]*")
+
+ACTION_WEIGHT = 1.0
+OBJECT_WEIGHT = 0.4
+UNKNOWN_WEIGHT = 0.2
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    return str(_STEMMER.stemWord(word))
+
+
+def normalise_token(token: str) -> str:
+    """Fold credential-shaped tokens into words the lexicon knows."""
+    token = token.strip("-/")
+    if len(token) >= 16 and token[:4] in {"akia", "asia"}:
+        return "akia"
+    if token.startswith(("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "glpat-")):
+        return "token"
+    return token
+
+
+def tokenize(text: str) -> list[str]:
+    return [t for t in (normalise_token(m) for m in TOKEN_RE.findall(text)) if t]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    words: dict[str, frozenset[str]]
+    phrases: dict[tuple[str, ...], frozenset[str]]
+    negated: dict[str, str]
+    stopwords: frozenset[str]
+    actions: frozenset[str]
+    qualities: frozenset[str]
+    ignored: frozenset[tuple[str, ...]] = frozenset()
+    max_phrase: int = field(default=1)
+
+    def flips(self, concept: str) -> bool:
+        """Whether negation changes this concept's meaning (actions and qualities do)."""
+        return concept in self.actions or concept in self.qualities
+
+    def negate(self, concept: str) -> str:
+        return self.negated.get(concept, f"NOT:{concept}")
+
+    def weight(self, concept: str) -> float:
+        base = concept.removeprefix("NOT:")
+        if base in self.actions or base in self.qualities or concept in self.negated.values():
+            return ACTION_WEIGHT
+        if base.startswith("w:"):
+            return UNKNOWN_WEIGHT
+        return OBJECT_WEIGHT
+
+    def is_action(self, concept: str) -> bool:
+        return concept.removeprefix("NOT:") in self.actions
+
+
+def _stem_phrase(phrase: str) -> tuple[str, ...]:
+    return tuple(stem(t) for t in tokenize(phrase.lower().replace("'", "")))
+
+
+@lru_cache(maxsize=1)
+def load_lexicon(path: Path = _LEXICON_FILE) -> Lexicon:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    words: dict[str, set[str]] = {}
+    phrases: dict[tuple[str, ...], set[str]] = {}
+    negated: dict[str, str] = {}
+    for concept, spec in data["concepts"].items():
+        for word in spec.get("words", []):
+            for token in _stem_phrase(str(word)):
+                words.setdefault(token, set()).add(concept)
+        for phrase in spec.get("phrases", []):
+            key = _stem_phrase(phrase)
+            if len(key) == 1:
+                words.setdefault(key[0], set()).add(concept)
+            elif key:
+                phrases.setdefault(key, set()).add(concept)
+        if "negated" in spec:
+            negated[concept] = spec["negated"]
+    ignored = frozenset(_stem_phrase(p) for p in data.get("ignore_phrases", []))
+    stop = {stem(str(w).replace("'", "")) for w in data["stopwords"]} - set(words)
+    return Lexicon(
+        words={k: frozenset(v) for k, v in words.items()},
+        phrases={k: frozenset(v) for k, v in phrases.items()},
+        negated=negated,
+        stopwords=frozenset(stop),
+        actions=frozenset(data["actions"]),
+        qualities=frozenset(data["qualities"]),
+        ignored=ignored,
+        max_phrase=max((len(k) for k in (*phrases, *ignored)), default=1),
+    )

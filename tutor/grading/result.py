@@ -1,0 +1,105 @@
+"""The grade (contract 2 of DESIGN.md) and the one rule that turns verdicts into a score.
+
+Every grader (offline rubric grader, model judge, a reconciliation of both) fills verdicts;
+``finalise`` computes score and pass/fail from them, so no model's say-so sets a score.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from tutor.scenarios.model import Scenario
+
+PROMPT_INJECTION = "prompt_injection"
+
+
+class CriterionVerdict(BaseModel):
+    id: str
+    met: bool
+    evidence: str = ""
+
+
+class MistakeVerdict(BaseModel):
+    id: str
+    made: bool
+    evidence: str = ""
+
+
+class Grade(BaseModel):
+    id: str | None = None
+    scenario: str
+    score: float = Field(ge=0, le=1)
+    passed: bool
+    criteria: list[CriterionVerdict]
+    mistakes: list[MistakeVerdict]
+    flags: list[str] = Field(default_factory=list)
+    feedback: str = ""
+    grader: str = "offline-rubric"
+
+    def to_json_line(self) -> str:
+        return self.model_dump_json()
+
+
+def finalise(
+    scenario: Scenario,
+    criteria: list[CriterionVerdict],
+    mistakes: list[MistakeVerdict],
+    flags: list[str],
+    *,
+    answer_id: str | None = None,
+    grader: str = "offline-rubric",
+) -> Grade:
+    """Pass = every critical criterion met, no mistake made, score >= pass_score, no injection."""
+    rubric = scenario.rubric
+    met = {v.id for v in criteria if v.met}
+    score = round(sum(c.weight for c in rubric.criteria if c.id in met) / rubric.total_weight, 4)
+    critical_missed = [c for c in rubric.criteria if c.critical and c.id not in met]
+    made = [v for v in mistakes if v.made]
+    passed = (
+        not critical_missed
+        and not made
+        and score >= rubric.pass_score
+        and PROMPT_INJECTION not in flags
+    )
+    grade = Grade(
+        id=answer_id,
+        scenario=scenario.id,
+        score=score,
+        passed=passed,
+        criteria=criteria,
+        mistakes=mistakes,
+        flags=flags,
+        grader=grader,
+    )
+    grade.feedback = summary(scenario, grade)
+    return grade
+
+
+def summary(scenario: Scenario, grade: Grade) -> str:
+    """A short plain-language verdict; the tutor's feedback node adds the why and next steps."""
+    rubric = scenario.rubric
+    by_id = {c.id: c for c in rubric.criteria}
+    mistakes = {m.id: m for m in rubric.mistakes}
+    parts: list[str] = []
+    if PROMPT_INJECTION in grade.flags:
+        parts.append(
+            "Not passed: the answer addresses the grader instead of the scenario, "
+            "so it cannot pass."
+        )
+    elif grade.passed:
+        parts.append(f"Passed with {grade.score:.0%}.")
+    else:
+        parts.append(f"Not passed ({grade.score:.0%}, pass mark {rubric.pass_score:.0%}).")
+    right = [by_id[v.id].text for v in grade.criteria if v.met]
+    missed_critical = [by_id[v.id].text for v in grade.criteria if not v.met and by_id[v.id].critical]
+    missed = [by_id[v.id].text for v in grade.criteria if not v.met and not by_id[v.id].critical]
+    made = [mistakes[v.id].text for v in grade.mistakes if v.made]
+    if right:
+        parts.append("Right: " + " ".join(right))
+    if missed_critical:
+        parts.append("Missed (critical): " + " ".join(missed_critical))
+    if missed:
+        parts.append("Also missed: " + " ".join(missed))
+    if made:
+        parts.append("Mistakes: " + " ".join(made))
+    return " ".join(parts)

@@ -1,0 +1,203 @@
+"""The offline rubric grader: the embedded default, deterministic and model-free.
+
+Each criterion and mistake is matched through its examples: an example's concepts must be
+covered by one clause (or two neighbouring clauses of a sentence) of the answer, with the
+same polarity, and for a time-critical criterion not deferred. Evidence is the learner's own
+words from the matching clause.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tutor.grading.injection import find_injection
+from tutor.grading.lexicon import Lexicon, load_lexicon
+from tutor.grading.result import (
+    PROMPT_INJECTION,
+    CriterionVerdict,
+    Grade,
+    MistakeVerdict,
+    finalise,
+)
+from tutor.grading.text import DEFER, Clause, analyse, concept_set
+from tutor.scenarios.model import Scenario
+
+COVERAGE = 0.6
+MISTAKE_COVERAGE = 0.65
+
+
+@dataclass(frozen=True)
+class _Example:
+    concepts: frozenset[str]
+    actions: frozenset[str]
+    weights: dict[str, float]
+    total: float
+    action_total: float
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One clause, or two neighbouring clauses of the same sentence read together."""
+
+    start: int
+    end: int
+    concepts: frozenset[str]
+    deferred: bool
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    criteria: tuple[tuple[str, tuple[_Example, ...], bool], ...]  # id, examples, immediate
+    mistakes: tuple[tuple[str, tuple[_Example, ...]], ...]
+
+
+def _weight(concept: str, lex: Lexicon) -> float:
+    return 1.0 if concept == DEFER else lex.weight(concept)
+
+
+@lru_cache(maxsize=256)
+def _compile(scenario: Scenario) -> _Compiled:
+    """Read every example once per scenario and weight its concepts.
+
+    A concept shared by many criteria and mistakes of the same rubric ("key", "token") tells
+    them apart less than one only a single item uses ("production" in "use the prod token
+    for tests"), so each concept's weight is scaled by its rarity across the rubric's items.
+    """
+    lex = load_lexicon()
+    items: list[tuple[str, str, tuple[str, ...], bool]] = [
+        ("c", c.id, (*c.examples, c.text), c.must_be_immediate) for c in scenario.rubric.criteria
+    ] + [("m", m.id, (*m.examples, m.text), False) for m in scenario.rubric.mistakes]
+    sets = {(kind, iid): [concept_set(t, lex) for t in texts] for kind, iid, texts, _ in items}
+    df: dict[str, int] = {}
+    for example_sets in sets.values():
+        for concept in frozenset().union(*example_sets):
+            df[concept] = df.get(concept, 0) + 1
+    n = len(items)
+
+    def rarity(concept: str) -> float:
+        if concept == DEFER:
+            return 1.0
+        return math.log(1 + n / df.get(concept, 1)) / math.log(1 + n)
+
+    def build(concepts: frozenset[str]) -> _Example | None:
+        if not concepts:
+            return None
+        weights = {c: _weight(c, lex) * rarity(c) for c in concepts}
+        actions = frozenset(c for c in concepts if lex.is_action(c) or c == DEFER)
+        return _Example(
+            concepts, actions, weights, sum(weights.values()),
+            sum(weights[c] for c in actions),
+        )
+
+    def examples(key: tuple[str, str]) -> tuple[_Example, ...]:
+        return tuple(e for e in (build(c) for c in sets[key]) if e)
+
+    return _Compiled(
+        criteria=tuple(
+            (iid, examples(("c", iid)), immediate)
+            for kind, iid, _, immediate in items
+            if kind == "c"
+        ),
+        mistakes=tuple((iid, examples(("m", iid))) for kind, iid, _, _ in items if kind == "m"),
+    )
+
+
+def _units(clauses: list[Clause]) -> list[_Unit]:
+    units = [_Unit(c.start, c.end, c.concepts, c.deferred) for c in clauses]
+    for a, b in zip(clauses, clauses[1:], strict=False):
+        if a.sentence == b.sentence:
+            units.append(_Unit(a.start, b.end, a.concepts | b.concepts, a.deferred or b.deferred))
+    return units
+
+
+def _coverage(example: _Example, unit: _Unit, lex: Lexicon) -> float:
+    if example.actions:
+        acted = sum(example.weights[c] for c in example.actions if c in unit.concepts)
+        if acted < 0.5 * example.action_total:
+            return 0.0
+    if DEFER in example.concepts and DEFER not in unit.concepts:
+        return 0.0
+    hit = sum(w for c, w in example.weights.items() if c in unit.concepts)
+    return hit / example.total
+
+
+def _best(
+    examples: tuple[_Example, ...], units: list[_Unit], lex: Lexicon, *, allow_deferred: bool
+) -> tuple[_Unit | None, _Unit | None]:
+    """Best matching unit that counts, and (if none counts) the best deferred one."""
+    best: tuple[float, int, _Unit] | None = None
+    best_deferred: tuple[float, int, _Unit] | None = None
+    for unit in units:
+        width = unit.end - unit.start
+        for example in examples:
+            cov = _coverage(example, unit, lex)
+            if cov < COVERAGE:
+                continue
+            key = (cov, -width, unit)
+            if unit.deferred and not allow_deferred:
+                if best_deferred is None or key[:2] > best_deferred[:2]:
+                    best_deferred = key
+            elif best is None or key[:2] > best[:2]:
+                best = key
+    return (best[2] if best else None), (best_deferred[2] if best_deferred else None)
+
+
+class OfflineGrader:
+    """Grades an answer against a scenario's rubric with no model and no network."""
+
+    name = "offline-rubric"
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon()
+
+    def grade(self, scenario: Scenario, answer: str, *, answer_id: str | None = None) -> Grade:
+        lex = self.lexicon
+        compiled = _compile(scenario)
+        flags: list[str] = []
+        injection = find_injection(answer)
+        if injection:
+            flags.append(PROMPT_INJECTION)
+        units = _units(analyse(answer, lex))
+
+        def quote(unit: _Unit) -> str:
+            return answer[unit.start : unit.end].strip()
+
+        criteria: list[CriterionVerdict] = []
+        for cid, examples, immediate in compiled.criteria:
+            hit, deferred = _best(examples, units, lex, allow_deferred=not immediate)
+            if hit is not None:
+                criteria.append(CriterionVerdict(id=cid, met=True, evidence=quote(hit)))
+            elif deferred is not None:
+                criteria.append(
+                    CriterionVerdict(
+                        id=cid, met=False, evidence=f"deferred, so it does not count: {quote(deferred)}"
+                    )
+                )
+            else:
+                criteria.append(CriterionVerdict(id=cid, met=False))
+        # A clause that reads best as a right action is not also counted as a mistake.
+        best_criterion = {
+            unit: max(
+                (_coverage(e, unit, lex) for _, examples, _ in compiled.criteria for e in examples),
+                default=0.0,
+            )
+            for unit in units
+        }
+        mistakes: list[MistakeVerdict] = []
+        for mid, examples in compiled.mistakes:
+            made: tuple[float, _Unit] | None = None
+            for unit in units:
+                for example in examples:
+                    cov = _coverage(example, unit, lex)
+                    if cov >= MISTAKE_COVERAGE and cov > best_criterion[unit] and (
+                        made is None or cov > made[0]
+                    ):
+                        made = (cov, unit)
+            mistakes.append(
+                MistakeVerdict(id=mid, made=made is not None, evidence=quote(made[1]) if made else "")
+            )
+        return finalise(
+            scenario, criteria, mistakes, flags, answer_id=answer_id, grader=self.name
+        )

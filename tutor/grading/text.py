@@ -1,0 +1,247 @@
+"""Read a free-text answer into clauses of concepts, with negation, rejection and deferral.
+
+People write "kill the AKIA", "I would not revoke it", "revoke it after the release" and
+"revoking would be overkill". Word overlap alone would grade all four alike; this module
+marks what is negated, rejected or put off, so the grader can tell them apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tutor.grading.lexicon import Lexicon, load_lexicon, stem, tokenize
+
+DEFER = "DEFER"
+
+_BOUNDARY = re.compile(
+    r"[.!?](?=\s|$)|[;\n\u2022]|:(?=\s)|,(?=\s)|\s[-\u2013\u2014]+\s|\(|\)"
+    r"|(?=\b(?:but|however|then|instead|rather|although|though|whereas|because|since|and|unless|"
+    r"except|otherwise|meanwhile|plus|also)\b)",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
+_CONTRACTIONS = (
+    (re.compile(r"\bwon'?t\b"), "will not"),
+    (re.compile(r"\bcan'?t\b|\bcannot\b"), "can not"),
+    (re.compile(r"\bshan'?t\b"), "shall not"),
+    (re.compile(r"n't\b"), " not"),
+    (re.compile(r"\b(dont|doesnt|didnt|wouldnt|shouldnt|isnt|arent|wasnt|havent|hasnt)\b"), r"\1 not"),
+)
+
+_PRE_NEGATION = {"not", "no", "never", "without", "neither", "nor", "refus", "declin", "avoid",
+                 "skip", "stop", "against", "dont"}
+_PRE_NEGATION_PAIRS = {("instead", "of"), ("rather", "than"), ("hold", "off"), ("no", "need")}
+_POST_REJECTION = [
+    tuple(stem(w) for w in cue.split())
+    for cue in (
+        "overkill", "unnecessary", "not necessary", "not needed", "not required", "not enough",
+        "insufficient", "not sufficient", "not help", "useless", "pointless", "not fix",
+        "too disruptive", "too risky", "not worth", "bad idea", "not matter", "not undo",
+        "irrelevant", "not the fix", "not a fix", "no good", "not an option", "waste of time",
+        "not make it safe", "not going to help", "not solve", "overreaction", "overreacting",
+    )
+]
+_NOT_ANAPHORIC = {"doubt", "question", "matter", "excus", "except", "only", "delay", "wait",
+                  "hesit", "time"}
+_ANAPHORIC_HINTS = {"do", "that", "it", "this", "so", "yet", "would", "will", "should"}
+_HYPOTHETICAL = {"theori", "ideal", "normal", "textbook", "obvious", "standard", "tempt",
+                 "principl", "paper", "could"}
+_CONCESSIVE_START = {"but", "howev", "though", "although"}
+
+_DEFERRAL = re.compile(
+    r"\b(?:after|post)[- ](?:the |our |we |it |this |that )?(?:release|deploy\w*|launch\w*|ship\w*|"
+    r"rollout|go-live|cutover|demo|freeze|weekend|holiday\w*|migration|meeting|standup|sprint|"
+    r"window|quarter|month|week|business hours|hours|lunch|call|board|audit|cut|"
+    r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\b)"
+    r"|\b(?:until|till|til)\b"
+    r"|\b(?:later|tomorrow|eventually|postpon\w*|defer\w*|someday|tonight|overnight|monday|friday)\b"
+    r"|\bnext (?:week|sprint|month|quarter|release|cycle|iteration|maintenance|window|year|day)\b"
+    r"|\b(?:hold off|wait for|wait on|wait a|when we (?:have|get) (?:time|a chance)|at some point|"
+    r"end of (?:the )?(?:day|week|sprint|month)|eod|in the morning|after hours|down the line|"
+    r"in a few (?:days|weeks)|some ?time)\b"
+    r"|\bonce (?:the |we |it |they )?(?:release|deploy|ship|launch|demo|freeze|go live)\w*"
+    r"|\bwhen (?:the )?(?:release|deploy|launch|demo)\w* (?:is )?(?:done|out|over|finished|complete)",
+)
+_DEFERRAL_GUARD = re.compile(r"\b(?:not|no|never|without)\b(?:\s+\S+){0,3}\s*$")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A stretch of the answer with its concepts; ``start``/``end`` index the original text."""
+
+    start: int
+    end: int
+    text: str
+    concepts: frozenset[str]
+    deferred: bool
+    sentence: int
+
+
+@dataclass
+class _Work:
+    start: int
+    end: int
+    text: str
+    sentence: int
+    stems: list[str]
+    negated: list[bool]
+    deferred: bool = False
+
+
+def _expand(text: str) -> str:
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    for pattern, repl in _CONTRACTIONS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def _split(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, sentence index) of each clause, in order."""
+    sentence_breaks = [m.end() for m in _SENTENCE_END.finditer(text)]
+    cuts = sorted({0, len(text), *(m.start() for m in _BOUNDARY.finditer(text)),
+                   *(m.end() for m in _BOUNDARY.finditer(text) if m.end() > m.start())})
+    spans = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        chunk = text[a:b]
+        stripped = chunk.strip(" \t\r\n.,;:!?()-\u2013\u2014\u2022")
+        if not stripped:
+            continue
+        offset = chunk.index(stripped[0])
+        start = a + offset
+        sentence = sum(1 for s in sentence_breaks if s <= start)
+        spans.append((start, start + len(stripped), sentence))
+    return spans
+
+
+def _find(seq: list[str], cue: tuple[str, ...]) -> int:
+    n = len(cue)
+    for i in range(len(seq) - n + 1):
+        if tuple(seq[i : i + n]) == cue:
+            return i
+    return -1
+
+
+def _concepts(stems: list[str], negated: list[bool], lex: Lexicon) -> set[str]:
+    found: set[str] = set()
+
+    def add(concept: str, is_negated: bool) -> None:
+        if is_negated and lex.flips(concept):
+            found.add(lex.negate(concept))
+        else:
+            found.add(concept)
+
+    skip = [False] * len(stems)
+    for i in range(len(stems)):
+        for n in range(min(lex.max_phrase, len(stems) - i), 1, -1):
+            if tuple(stems[i : i + n]) in lex.ignored:
+                for k in range(i, i + n):
+                    skip[k] = True
+    for i, s in enumerate(stems):
+        if skip[i]:
+            continue
+        for n in range(min(lex.max_phrase, len(stems) - i), 1, -1):
+            for concept in lex.phrases.get(tuple(stems[i : i + n]), ()):
+                add(concept, negated[i + n - 1])
+        if s in lex.words:
+            for concept in lex.words[s]:
+                add(concept, negated[i])
+        elif s not in lex.stopwords and len(s) > 2 and not s.isdigit():
+            if not negated[i]:
+                found.add(f"w:{s}")
+    return found
+
+
+def _has_concept(stems: list[str], lex: Lexicon) -> bool:
+    return any(lex.flips(c) for s in stems for c in lex.words.get(s, ()))
+
+
+def _mark_negation(work: _Work, lex: Lexicon) -> str | None:
+    """Negate in place; returns 'anaphoric' when the clause rejects the clause before it."""
+    stems, neg = work.stems, work.negated
+    consumed = [False] * len(stems)
+    for cue in _POST_REJECTION:
+        at = _find(stems, cue)
+        if at < 0:
+            continue
+        for k in range(at, at + len(cue)):
+            consumed[k] = True
+        if _has_concept(stems[:at], lex):
+            for k in range(at):
+                neg[k] = True
+        else:
+            return "anaphoric"
+    for i, s in enumerate(stems):
+        if consumed[i]:
+            continue
+        pair = (s, stems[i + 1]) if i + 1 < len(stems) else None
+        if s in _PRE_NEGATION or pair in _PRE_NEGATION_PAIRS:
+            if s == "no" and pair is not None and pair[1] in _NOT_ANAPHORIC:
+                continue
+            rest = stems[i + 1 :]
+            if not _has_concept(rest, lex):
+                if (
+                    _ANAPHORIC_HINTS & set(stems)
+                    and not _NOT_ANAPHORIC & set(rest)
+                    and s not in {"without"}
+                ):
+                    return "anaphoric"
+                continue
+            for k in range(i + 1, len(stems)):
+                neg[k] = True
+            break
+    return None
+
+
+def _deferred(clause_lower: str) -> bool:
+    for m in _DEFERRAL.finditer(clause_lower):
+        if not _DEFERRAL_GUARD.search(clause_lower[: m.start()]):
+            return True
+    return False
+
+
+def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
+    """Split ``text`` into clauses and read each one's concepts and modality."""
+    lex = lex or load_lexicon()
+    expanded_cache: dict[int, str] = {}
+    works: list[_Work] = []
+    for start, end, sentence in _split(text):
+        raw = text[start:end]
+        lower = _expand(raw)
+        expanded_cache[len(works)] = lower
+        stems = [stem(t) for t in tokenize(lower.replace("'", ""))]
+        works.append(_Work(start, end, raw, sentence, stems, [False] * len(stems)))
+
+    for i, w in enumerate(works):
+        w.deferred = _deferred(expanded_cache[i])
+        if _mark_negation(w, lex) == "anaphoric" and i > 0:
+            prev = works[i - 1]
+            prev.negated = [True] * len(prev.stems)
+        # "Ideally you'd revoke it, but ..." : the first clause is set up to be rejected.
+        if i > 0 and w.stems and w.stems[0] in _CONCESSIVE_START:
+            prev = works[i - 1]
+            if _HYPOTHETICAL & set(prev.stems) and (
+                any(n for n in w.negated) or w.deferred or {"just", "instead", "onli"} & set(w.stems)
+            ):
+                prev.negated = [True] * len(prev.stems)
+
+    clauses: list[Clause] = []
+    carry_defer_sentence: int | None = None
+    for w in works:
+        concepts = _concepts(w.stems, w.negated, lex)
+        deferred = w.deferred or carry_defer_sentence == w.sentence
+        carry_defer_sentence = None
+        if w.deferred and not any(lex.is_action(c) for c in concepts):
+            carry_defer_sentence = w.sentence  # "After the release, revoke it."
+        if deferred:
+            concepts.add(DEFER)
+        clauses.append(Clause(w.start, w.end, w.text, frozenset(concepts), deferred, w.sentence))
+    return clauses
+
+
+def concept_set(text: str, lex: Lexicon | None = None) -> frozenset[str]:
+    """All concepts of a short text (a rubric example), as one set."""
+    out: set[str] = set()
+    for clause in analyse(text, lex):
+        out |= clause.concepts
+    return frozenset(out)

@@ -1,0 +1,43 @@
+"""What the graph needs from outside, passed in so tests can inject fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from tutor.grading.result import Grade
+from tutor.learner.store import Store
+from tutor.scenarios.model import Scenario
+
+
+class Grader(Protocol):
+    name: str
+
+    def grade(self, scenario: Scenario, answer: str, *, answer_id: str | None = None) -> Grade: ...
+
+
+class Knowledge(Protocol):
+    """Anything that finds knowledge passages (the Chroma knowledge base in production)."""
+
+    def search(
+        self, query: str, k: int = 5, *, framework: str | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> list[Any]: ...
+
+
+@dataclass
+class Deps:
+    library: list[Scenario]
+    grader: Grader
+    store: Store
+    knowledge: Knowledge | None = None
+    pushback_rounds: int = 1
+    max_answer_chars: int = 20_000
+    by_id: dict[str, Scenario] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {s.id: s for s in self.library}
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        return self.by_id[scenario_id]

@@ -1,0 +1,1 @@
+"""One module per node of the tutor graph; each exposes ``make(deps)`` returning the node."""

@@ -1,0 +1,39 @@
+"""feedback: explain the grade in plain language, grounded in the retrieved passages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tutor.coaching.feedback import build_feedback
+from tutor.graph.deps import Deps
+from tutor.graph.state import TutorState
+from tutor.grading.result import Grade
+
+
+def make(deps: Deps) -> Callable[[TutorState], dict[str, Any]]:
+    def feedback(state: TutorState) -> dict[str, Any]:
+        scenario = deps.scenario(state["scenario_id"])
+        grade = Grade.model_validate(state["grade"])
+        history = deps.store.history(state["learner_id"])
+        earlier = [
+            a.decision_ms
+            for a in history.attempts
+            if a.status == "graded" and a.id != state["attempt_id"] and a.decision_ms
+        ]
+        earlier.sort()
+        median = None
+        if earlier:
+            mid = len(earlier) // 2
+            median = earlier[mid] if len(earlier) % 2 else (earlier[mid - 1] + earlier[mid]) / 2
+        text = build_feedback(
+            scenario,
+            grade,
+            state.get("passages", []),
+            decision_ms=state.get("decision_ms") or None,
+            median_ms=median,
+            previous_attempts=len(earlier),
+        )
+        return {"feedback": text}
+
+    return feedback

@@ -1,0 +1,56 @@
+"""role-play: the counterpart speaks; first the opening, then scripted pushback.
+
+Offline, the persona reacts to the learner's stance: a learner who refuses gets pressure
+(urgency, authority, "just this once"); a learner who gives in gets the next, bigger ask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+from tutor.graph.deps import Deps, Grader
+from tutor.graph.state import Message, TutorState
+from tutor.scenarios.model import Persona, Scenario
+
+Stance = Literal["refusing", "complying"]
+
+
+def stance(grader: Grader, scenario: Scenario, replies: list[str]) -> Stance:
+    """Complying once the learner's words make any rubric mistake; refusing otherwise."""
+    grade = grader.grade(scenario, "\n".join(replies))
+    return "complying" if any(m.made for m in grade.mistakes) else "refusing"
+
+
+def pick_line(persona: Persona, want: Stance, used: list[int]) -> int | None:
+    for i, line in enumerate(persona.pushback):
+        if i not in used and line.when in (want, "any"):
+            return i
+    return None
+
+
+def make(deps: Deps) -> Callable[[TutorState], dict[str, Any]]:
+    def roleplay(state: TutorState) -> dict[str, Any]:
+        scenario = deps.scenario(state["scenario_id"])
+        persona = scenario.persona
+        transcript: list[Message] = list(state.get("transcript", []))
+        replies = state.get("replies", [])
+        if persona is None:
+            return {"transcript": transcript}
+        if not replies:
+            transcript.append({"role": "persona", "speaker": persona.name,
+                               "text": persona.opening.strip()})
+            return {"transcript": transcript}
+        used = list(state.get("used_lines", []))
+        index = pick_line(persona, stance(deps.grader, scenario, replies), used)
+        if index is None:
+            return {"transcript": transcript, "pushbacks": state.get("pushbacks", 0) + 1}
+        transcript.append({"role": "persona", "speaker": persona.name,
+                           "text": persona.pushback[index].line.strip()})
+        return {
+            "transcript": transcript,
+            "used_lines": [*used, index],
+            "pushbacks": state.get("pushbacks", 0) + 1,
+        }
+
+    return roleplay

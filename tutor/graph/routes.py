@@ -1,0 +1,26 @@
+"""Routing after the learner speaks: a hint, another round of pushback, or grading."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from tutor.graph.deps import Deps
+from tutor.graph.state import TutorState
+
+
+def route_after_decision(
+    state: TutorState, deps: Deps
+) -> Literal["hint", "roleplay", "grade"]:
+    pending = state.get("pending") or {}
+    if pending.get("kind") == "hint":
+        return "hint"
+    scenario = deps.scenario(state["scenario_id"])
+    persona = scenario.persona
+    if (
+        persona is not None
+        and persona.pushback
+        and state.get("pushbacks", 0) < deps.pushback_rounds
+        and len(state.get("used_lines", [])) < len(persona.pushback)
+    ):
+        return "roleplay"
+    return "grade"
