@@ -47,6 +47,7 @@ class Lexicon:
     actions: frozenset[str]
     qualities: frozenset[str]
     ignored: frozenset[tuple[str, ...]] = frozenset()
+    overrides: dict[str, frozenset[str]] = field(default_factory=dict)
     max_phrase: int = field(default=1)
 
     def flips(self, concept: str) -> bool:
@@ -63,6 +64,10 @@ class Lexicon:
         if base.startswith("w:"):
             return UNKNOWN_WEIGHT
         return OBJECT_WEIGHT
+
+    def stem_token(self, token: str) -> str:
+        """The lexicon key of a token: its stem, or the whole word where stems collide."""
+        return "=" + token if token in self.overrides else stem(token)
 
     def is_action(self, concept: str) -> bool:
         return concept.removeprefix("NOT:") in self.actions
@@ -91,6 +96,8 @@ def load_lexicon(path: Path = _LEXICON_FILE) -> Lexicon:
         if "negated" in spec:
             negated[concept] = spec["negated"]
     ignored = frozenset(_stem_phrase(p) for p in data.get("ignore_phrases", []))
+    for word, concepts in (data.get("word_overrides") or {}).items():
+        words["=" + str(word)] = set(concepts or ())
     stop = {stem(str(w).replace("'", "")) for w in data["stopwords"]} - set(words)
     return Lexicon(
         words={k: frozenset(v) for k, v in words.items()},
@@ -100,5 +107,8 @@ def load_lexicon(path: Path = _LEXICON_FILE) -> Lexicon:
         actions=frozenset(data["actions"]),
         qualities=frozenset(data["qualities"]),
         ignored=ignored,
+        overrides={
+            str(k): frozenset(v or ()) for k, v in (data.get("word_overrides") or {}).items()
+        },
         max_phrase=max((len(k) for k in (*phrases, *ignored)), default=1),
     )

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tutor.grading import semantic
 from tutor.grading.injection import find_injection
 from tutor.grading.lexicon import Lexicon, load_lexicon
 from tutor.grading.result import (
@@ -45,6 +46,7 @@ class _Unit:
     end: int
     concepts: frozenset[str]
     deferred: bool
+    conditional: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,11 +106,24 @@ def _compile(scenario: Scenario) -> _Compiled:
     )
 
 
+def _is_refusal(examples: tuple[_Example, ...]) -> bool:
+    """Whether most of a criterion's examples refuse or negate something."""
+    refusing = sum(
+        1 for e in examples if "deny" in e.concepts or any(c.startswith("NOT:") for c in e.concepts)
+    )
+    return refusing * 2 > len(examples)
+
+
 def _units(clauses: list[Clause]) -> list[_Unit]:
-    units = [_Unit(c.start, c.end, c.concepts, c.deferred) for c in clauses]
+    units = [_Unit(c.start, c.end, c.concepts, c.deferred, c.conditional) for c in clauses]
     for a, b in zip(clauses, clauses[1:], strict=False):
         if a.sentence == b.sentence:
-            units.append(_Unit(a.start, b.end, a.concepts | b.concepts, a.deferred or b.deferred))
+            units.append(
+                _Unit(
+                    a.start, b.end, a.concepts | b.concepts, a.deferred or b.deferred,
+                    a.conditional or b.conditional,
+                )
+            )
     return units
 
 
@@ -149,8 +164,9 @@ class OfflineGrader:
 
     name = "offline-rubric"
 
-    def __init__(self, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, *, semantic: bool = True) -> None:
         self.lexicon = lexicon or load_lexicon()
+        self.semantic = semantic
 
     def grade(self, scenario: Scenario, answer: str, *, answer_id: str | None = None) -> Grade:
         lex = self.lexicon
@@ -159,7 +175,8 @@ class OfflineGrader:
         injection = find_injection(answer)
         if injection:
             flags.append(PROMPT_INJECTION)
-        units = _units(analyse(answer, lex))
+        clauses = analyse(answer, lex)
+        units = _units(clauses)
 
         def quote(unit: _Unit) -> str:
             return answer[unit.start : unit.end].strip()
@@ -177,19 +194,32 @@ class OfflineGrader:
                 )
             else:
                 criteria.append(CriterionVerdict(id=cid, met=False))
+        if self.semantic:
+            self._semantic_pass(scenario, compiled, clauses, criteria)
         # A clause that reads best as a right action is not also counted as a mistake.
         best_criterion = {
             unit: max(
-                (_coverage(e, unit, lex) for _, examples, _ in compiled.criteria for e in examples),
+                (
+                    _coverage(e, unit, lex)
+                    for _, examples, immediate in compiled.criteria
+                    if not (unit.deferred and immediate)
+                    for e in examples
+                ),
                 default=0.0,
             )
             for unit in units
         }
+        # "Remove the message instead of rotating" is only a mistake if no rotation happens.
+        done_now = frozenset().union(*(u.concepts for u in units if not u.deferred))
         mistakes: list[MistakeVerdict] = []
         for mid, examples in compiled.mistakes:
             made: tuple[float, _Unit] | None = None
             for unit in units:
+                if unit.conditional:
+                    continue
                 for example in examples:
+                    if any(c[4:] in done_now for c in example.concepts if c.startswith("NOT:")):
+                        continue
                     cov = _coverage(example, unit, lex)
                     if cov >= MISTAKE_COVERAGE and cov > best_criterion[unit] and (
                         made is None or cov > made[0]
@@ -201,3 +231,35 @@ class OfflineGrader:
         return finalise(
             scenario, criteria, mistakes, flags, answer_id=answer_id, grader=self.name
         )
+
+    def _semantic_pass(
+        self,
+        scenario: Scenario,
+        compiled: _Compiled,
+        clauses: list[Clause],
+        criteria: list[CriterionVerdict],
+    ) -> None:
+        """Grant unmet criteria that an affirmative clause paraphrases closely enough."""
+        open_ids = [v.id for v in criteria if not v.met and not v.evidence]
+        if not open_ids:
+            return
+        immediate = {cid: imm for cid, _, imm in compiled.criteria}
+        refusal = {cid: _is_refusal(examples) for cid, examples, _ in compiled.criteria}
+
+        def refuses(clause: Clause) -> bool:
+            return "deny" in clause.concepts or any(k.startswith("NOT:") for k in clause.concepts)
+
+        # Embeddings do not see "not": a refusal criterion is only compared with clauses that
+        # refuse something, any other criterion only with clauses that refuse nothing.
+        by_id = {v.id: v for v in criteria}
+        for wants_refusal in (False, True):
+            ids = [cid for cid in open_ids if refusal[cid] == wants_refusal]
+            pool = [c for c in clauses if refuses(c) == wants_refusal and len(c.text) > 3]
+            if not ids or not pool:
+                continue
+            found = semantic.best_matches(scenario, ids, [c.text for c in pool])
+            for cid, (similarity, index) in found.items():
+                clause = pool[index]
+                if similarity >= semantic.THRESHOLD and not (clause.deferred and immediate[cid]):
+                    by_id[cid].met = True
+                    by_id[cid].evidence = clause.text.strip()

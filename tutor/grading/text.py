@@ -26,7 +26,15 @@ _CONTRACTIONS = (
     (re.compile(r"\bcan'?t\b|\bcannot\b"), "can not"),
     (re.compile(r"\bshan'?t\b"), "shall not"),
     (re.compile(r"n't\b"), " not"),
-    (re.compile(r"\b(dont|doesnt|didnt|wouldnt|shouldnt|isnt|arent|wasnt|havent|hasnt)\b"), r"\1 not"),
+    (re.compile(r"\bdont\b"), "do not"),
+    (re.compile(r"\bdoesnt\b"), "does not"),
+    (re.compile(r"\bdidnt\b"), "did not"),
+    (re.compile(r"\bwouldnt\b"), "would not"),
+    (re.compile(r"\bshouldnt\b"), "should not"),
+    (re.compile(r"\bisnt\b"), "is not"),
+    (re.compile(r"\barent\b"), "are not"),
+    (re.compile(r"\bwasnt\b"), "was not"),
+    (re.compile(r"\bwont\b"), "will not"),
 )
 
 _PRE_NEGATION = {"not", "no", "never", "without", "neither", "nor", "refus", "declin", "avoid",
@@ -42,20 +50,29 @@ _POST_REJECTION = [
         "not make it safe", "not going to help", "not solve", "overreaction", "overreacting",
     )
 ]
+# Adverbs that sit inside a cue without changing it ("does not really fix it").
+_FILLERS = {"realli", "actual", "even", "quit", "exact", "necessarili", "truli", "fulli", "entir",
+            "complet", "total", "ever", "alway", "certain", "honest", "rebal", "simpli", "alon"}
 _NOT_ANAPHORIC = {"doubt", "question", "matter", "excus", "except", "only", "delay", "wait",
                   "hesit", "time"}
-_ANAPHORIC_HINTS = {"do", "that", "it", "this", "so", "yet", "would", "will", "should"}
+_NEW_SUBJECT = {"i", "id", "ill", "im", "ive", "we", "wed", "well", "weve", "they", "theyll"}
+_ANAPHORIC_REST = {"do", "that", "it", "this", "so", "yet", "would", "will", "should", "now",
+                   "either", "though", "go", "to", "happen", "be", "a", "an", "the", "option"}
 _HYPOTHETICAL = {"theori", "ideal", "normal", "textbook", "obvious", "standard", "tempt",
                  "principl", "paper", "could"}
 _CONCESSIVE_START = {"but", "howev", "though", "although"}
+_CONDITION_START = {"if", "onc", "when", "after", "provid", "unless", "until", "onli"}
+_REFUSAL_START = {"no", "none", "not", "never", "nope", "nah", "zero"}
+_REFUSED_OBJECTS = {"credential", "admin", "permissions", "production", "service_account"}
 
 _DEFERRAL = re.compile(
-    r"\b(?:after|post)[- ](?:the |our |we |it |this |that )?(?:release|deploy\w*|launch\w*|ship\w*|"
+    r"\b(?:after|post)[- ](?:the |our |we |it |this |that |\w+'s |\w+ )?(?:release|deploy\w*|launch\w*|ship\w*|"
     r"rollout|go-live|cutover|demo|freeze|weekend|holiday\w*|migration|meeting|standup|sprint|"
     r"window|quarter|month|week|business hours|hours|lunch|call|board|audit|cut|"
     r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\b)"
     r"|\b(?:until|till|til)\b"
-    r"|\b(?:later|tomorrow|eventually|postpon\w*|defer\w*|someday|tonight|overnight|monday|friday)\b"
+    r"|\b(?:later|tomorrow|eventually|postpon\w*|defer\w*|someday|tonight|overnight|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|weekend)\b"
     r"|\bnext (?:week|sprint|month|quarter|release|cycle|iteration|maintenance|window|year|day)\b"
     r"|\b(?:hold off|wait for|wait on|wait a|when we (?:have|get) (?:time|a chance)|at some point|"
     r"end of (?:the )?(?:day|week|sprint|month)|eod|in the morning|after hours|down the line|"
@@ -76,6 +93,7 @@ class Clause:
     concepts: frozenset[str]
     deferred: bool
     sentence: int
+    conditional: bool = False  # "once the sub condition is in, approve" is not a plain approval
 
 
 @dataclass
@@ -142,13 +160,12 @@ def _concepts(stems: list[str], negated: list[bool], lex: Lexicon) -> set[str]:
             continue
         for n in range(min(lex.max_phrase, len(stems) - i), 1, -1):
             for concept in lex.phrases.get(tuple(stems[i : i + n]), ()):
-                add(concept, negated[i + n - 1])
+                add(concept, negated[i])  # "no expiry" is not negated by its own "no"
         if s in lex.words:
             for concept in lex.words[s]:
                 add(concept, negated[i])
         elif s not in lex.stopwords and len(s) > 2 and not s.isdigit():
-            if not negated[i]:
-                found.add(f"w:{s}")
+            found.add(f"NOT:w:{s}" if negated[i] else f"w:{s}")
     return found
 
 
@@ -179,15 +196,11 @@ def _mark_negation(work: _Work, lex: Lexicon) -> str | None:
             if s == "no" and pair is not None and pair[1] in _NOT_ANAPHORIC:
                 continue
             rest = stems[i + 1 :]
-            if not _has_concept(rest, lex):
-                if (
-                    _ANAPHORIC_HINTS & set(stems)
-                    and not _NOT_ANAPHORIC & set(rest)
-                    and s not in {"without"}
-                ):
-                    return "anaphoric"
-                continue
+            if s != "without" and set(rest) <= _ANAPHORIC_REST:
+                return "anaphoric"  # "I won't do that", "not yet", "I wouldn't"
             for k in range(i + 1, len(stems)):
+                if stems[k] in _NEW_SUBJECT:
+                    break  # "rather than wait I'd give it admin": the negation stops at "I'd"
                 neg[k] = True
             break
     return None
@@ -209,7 +222,9 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
         raw = text[start:end]
         lower = _expand(raw)
         expanded_cache[len(works)] = lower
-        stems = [stem(t) for t in tokenize(lower.replace("'", ""))]
+        stems = [
+            s for s in (lex.stem_token(t) for t in tokenize(lower.replace("'", ""))) if s not in _FILLERS
+        ]
         works.append(_Work(start, end, raw, sentence, stems, [False] * len(stems)))
 
     for i, w in enumerate(works):
@@ -227,15 +242,28 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
 
     clauses: list[Clause] = []
     carry_defer_sentence: int | None = None
+    condition_sentence: int | None = None
     for w in works:
         concepts = _concepts(w.stems, w.negated, lex)
+        if w.stems and w.stems[0] in _CONDITION_START:
+            condition_sentence = w.sentence
+        conditional = condition_sentence == w.sentence
+        if (
+            w.stems
+            and w.stems[0] in _REFUSAL_START
+            and not any(lex.is_action(c) for c in concepts)
+            and (concepts & _REFUSED_OBJECTS or "w:a/b/c" in concepts or w.stems[0] == "none")
+        ):
+            concepts.add("deny")  # "no PAT", "no admin:org", "none of the three"
         deferred = w.deferred or carry_defer_sentence == w.sentence
         carry_defer_sentence = None
         if w.deferred and not any(lex.is_action(c) for c in concepts):
             carry_defer_sentence = w.sentence  # "After the release, revoke it."
         if deferred:
             concepts.add(DEFER)
-        clauses.append(Clause(w.start, w.end, w.text, frozenset(concepts), deferred, w.sentence))
+        clauses.append(
+            Clause(w.start, w.end, w.text, frozenset(concepts), deferred, w.sentence, conditional)
+        )
     return clauses
 
 
