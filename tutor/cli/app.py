@@ -34,7 +34,9 @@ err = Console(stderr=True)
 
 @app.command()
 def practice(
-    learner: Annotated[str | None, typer.Option(help="Your name; progress is kept per name.")] = None,
+    learner: Annotated[
+        str | None, typer.Option(help="Your name; progress is kept per name.")
+    ] = None,
 ) -> None:
     """Start or resume an adaptive practice session in the terminal."""
     from tutor.cli.practice import run_practice
@@ -102,8 +104,12 @@ def scenarios_list() -> None:
     table = Table("id", "risks", "roles", "persona", "difficulty", "title")
     for s in ctx.library:
         table.add_row(
-            s.id, " ".join(s.risks), " ".join(s.roles),
-            s.persona.kind if s.persona else "-", str(s.difficulty), s.title,
+            s.id,
+            " ".join(s.risks),
+            " ".join(s.roles),
+            s.persona.kind if s.persona else "-",
+            str(s.difficulty),
+            s.title,
         )
     out.print(table)
     out.print(f"{len(ctx.library)} scenarios")
@@ -121,18 +127,24 @@ def scenarios_show(scenario_id: str) -> None:
     s = by_id[scenario_id]
     out.print(briefing(s), markup=False)
     if s.persona:
-        out.print(f"\n{s.persona.name} ({s.persona.kind}): {s.persona.opening.strip()}", markup=False)
+        out.print(
+            f"\n{s.persona.name} ({s.persona.kind}): {s.persona.opening.strip()}", markup=False
+        )
     out.print(f"\nRubric (pass at {s.rubric.pass_score:.0%}):")
     for c in s.rubric.criteria:
-        out.print(f"  [{'critical' if c.critical else 'weight'} {c.weight:g}] {c.id}: {c.text}",
-                  markup=False)
+        out.print(
+            f"  [{'critical' if c.critical else 'weight'} {c.weight:g}] {c.id}: {c.text}",
+            markup=False,
+        )
     for m in s.rubric.mistakes:
         out.print(f"  [mistake] {m.id}: {m.text}", markup=False)
 
 
 @scenarios_app.command("validate")
 def scenarios_validate(
-    path: Annotated[Path | None, typer.Argument(help="A file or folder; default: the library.")] = None,
+    path: Annotated[
+        Path | None, typer.Argument(help="A file or folder; default: the library.")
+    ] = None,
 ) -> None:
     """Check scenario files; every problem names the file and the field."""
     target = path or Context().settings.scenarios_dir
@@ -158,8 +170,11 @@ def progress(
     table = Table("risk", "mastery", "level", "attempts", "passed")
     for risk in sorted(history.risks.values(), key=lambda r: frameworks.RISK_IDS.index(r.risk_id)):
         table.add_row(
-            frameworks.label(risk.risk_id), f"{risk.mastery:.0%}", risk.level,
-            str(risk.attempts), str(risk.passed),
+            frameworks.label(risk.risk_id),
+            f"{risk.mastery:.0%}",
+            risk.level,
+            str(risk.attempts),
+            str(risk.passed),
         )
     out.print(table)
     counts = Counter(m.pattern or m.mistake_id for m in history.mistakes)
@@ -179,15 +194,23 @@ def progress(
 @app.command("eval")
 def eval_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    min_agreement: Annotated[float, typer.Option(help="Fail below this pass/fail agreement.")] = 0.85,
+    min_agreement: Annotated[
+        float, typer.Option(help="Fail below this pass/fail agreement.")
+    ] = 0.85,
     retrieval: Annotated[bool, typer.Option(help="Also measure knowledge retrieval.")] = True,
     min_recall: Annotated[float, typer.Option(help="Fail below this recall@5.")] = 0.9,
 ) -> None:
     """Grader agreement (dev and held-out test) and retrieval recall@5."""
     from tutor.cli.eval_cmd import run_eval
 
-    ok = run_eval(Context(), out, as_json=as_json, min_agreement=min_agreement,
-                  retrieval=retrieval, min_recall=min_recall)
+    ok = run_eval(
+        Context(),
+        out,
+        as_json=as_json,
+        min_agreement=min_agreement,
+        retrieval=retrieval,
+        min_recall=min_recall,
+    )
     if not ok:
         raise typer.Exit(1)
 

@@ -34,7 +34,12 @@ def _print_grader(console: Console, report: GraderReport) -> None:
 
 
 def run_eval(
-    ctx: Context, console: Console, *, as_json: bool, min_agreement: float, retrieval: bool,
+    ctx: Context,
+    console: Console,
+    *,
+    as_json: bool,
+    min_agreement: float,
+    retrieval: bool,
     min_recall: float,
 ) -> bool:
     scenarios = {s.id: s for s in ctx.library}
@@ -60,13 +65,13 @@ def run_eval(
         kb = ctx.knowledge
         for split in SPLITS:
             r = evaluate_retrieval(kb, queries, split)
-            result["retrieval"][split] = r.as_dict() if hasattr(r, "as_dict") else r.__dict__
-            if r.recall_at_5 < min_recall:
+            result["retrieval"][split] = r.as_dict()
+            if r.recall < min_recall:
                 ok = False
             if not as_json:
                 console.print(
                     f"[bold]Retrieval, {split} split[/]: {r.n} queries, recall@5 "
-                    f"{r.recall_at_5:.3f}, p50 {r.p50_ms:.1f} ms, p95 {r.p95_ms:.1f} ms"
+                    f"{r.recall:.3f}, p50 {r.p50_ms:.1f} ms, p95 {r.p95_ms:.1f} ms"
                 )
     result["ok"] = ok
     if as_json:

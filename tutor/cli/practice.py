@@ -6,8 +6,8 @@ import time
 from collections.abc import Callable
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.panel import Panel
+from rich.text import Text
 
 from tutor.cli.context import Context
 from tutor.errors import InputError
@@ -22,14 +22,14 @@ def _show_decision(console: Console, view: TurnView, seen: int) -> int:
         console.rule(f"Turn {view.turn}")
         if view.reason:
             console.print(f"[italic cyan]{view.reason}[/]")
-        console.print(Panel(Markdown(view.briefing), title=view.scenario_id, expand=False))
+        console.print(Panel(Text(view.briefing), title=view.scenario_id, expand=False))
         for notice in view.notices:
             console.print(f"[yellow]Note: {notice}[/]")
         level = f"Your level on this risk: {view.level}."
         console.print(f"[dim]{level} {HELP}[/]")
     for msg in view.transcript[seen:]:
         if msg["role"] == "persona":
-            console.print(Panel(msg["text"], title=msg["speaker"], border_style="magenta"))
+            console.print(Panel(Text(msg["text"]), title=msg["speaker"], border_style="magenta"))
         elif msg["role"] == "tutor":
             console.print(f"[green]{msg['text']}[/]")
     return len(view.transcript)
@@ -37,9 +37,7 @@ def _show_decision(console: Console, view: TurnView, seen: int) -> int:
 
 def _show_feedback(console: Console, view: TurnView) -> None:
     passed = bool(view.grade and view.grade.get("passed"))
-    console.print(
-        Panel(view.feedback, title="Feedback", border_style="green" if passed else "red")
-    )
+    console.print(Panel(view.feedback, title="Feedback", border_style="green" if passed else "red"))
     if view.progress_note:
         console.print(f"[dim]{view.progress_note}[/]")
 
@@ -56,7 +54,7 @@ def run_practice(
     try:
         with console.status("Opening the knowledge base (the first run indexes it)..."):
             knowledge = ctx.knowledge
-            knowledge.ensure_index()
+            knowledge.build()
     except Exception as exc:  # noqa: BLE001 - practice works without grounding
         console.print(f"[yellow]Knowledge base unavailable ({exc}); feedback will be shorter.[/]")
         knowledge = None

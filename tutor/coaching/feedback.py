@@ -11,7 +11,12 @@ from tutor.grading.result import PROMPT_INJECTION, Grade
 from tutor.scenarios.model import Scenario
 
 _WORD = re.compile(r"[a-z0-9]+")
-_WHY_SECTIONS = ("what a good operator does", "mitigations", "how it is exploited", "what the risk is")
+_WHY_SECTIONS = (
+    "what a good operator does",
+    "mitigations",
+    "how it is exploited",
+    "what the risk is",
+)
 
 
 def _words(text: str) -> set[str]:
@@ -48,7 +53,10 @@ def timing_line(decision_ms: int | None, median_ms: float | None, previous: int)
     if not decision_ms:
         return ""
     if median_ms is None or previous < 2:
-        return f"You decided in {_seconds(decision_ms)}; after a few more turns you'll see how that compares with your usual pace."
+        return (
+            f"You decided in {_seconds(decision_ms)}; after a few more turns you will see how "
+            "that compares with your usual pace."
+        )
     ratio = decision_ms / median_ms if median_ms else 1.0
     if ratio < 0.75:
         pace = "faster than your usual pace"
@@ -86,7 +94,7 @@ def build_feedback(
     if right:
         lines.append("\nWhat you got right:")
         for v in right:
-            lines.append(f"  + {criteria[v.id].text}  (you wrote: \"{v.evidence}\")")
+            lines.append(f'  + {criteria[v.id].text}  (you wrote: "{v.evidence}")')
 
     missed = sorted(
         (v for v in grade.criteria if not v.met), key=lambda v: not criteria[v.id].critical
@@ -103,18 +111,22 @@ def build_feedback(
             why = _why(c.text, passages)
             if why:
                 cited[why["doc_id"]] = why
-                lines.append(f"    Why it matters ({why['doc_id']}): {_first_sentences(why['text'])}")
+                lines.append(
+                    f"    Why it matters ({why['doc_id']}): {_first_sentences(why['text'])}"
+                )
 
-    made = [v for v in grade.mistakes if v.made]
+    made = [mv for mv in grade.mistakes if mv.made]
     if made:
         lines.append("\nMistakes:")
-        for v in made:
-            m = mistakes[v.id]
-            lines.append(f"  ! {m.text}  (you wrote: \"{v.evidence}\")")
+        for mv in made:
+            m = mistakes[mv.id]
+            lines.append(f'  ! {m.text}  (you wrote: "{mv.evidence}")')
             why = _why(m.text, passages)
             if why:
                 cited[why["doc_id"]] = why
-                lines.append(f"    Why it matters ({why['doc_id']}): {_first_sentences(why['text'])}")
+                lines.append(
+                    f"    Why it matters ({why['doc_id']}): {_first_sentences(why['text'])}"
+                )
 
     steps = list(scenario.next_steps)
     if steps:

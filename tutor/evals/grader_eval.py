@@ -137,7 +137,9 @@ def evaluate_grader(
             wrong.append(f"prompt_injection flag: expected {is_injection}")
         if case.expected_passed != grade.passed:
             disagreements.append(
-                Disagreement(case.id, case.cls, case.expected_passed, grade.passed, "; ".join(wrong))
+                Disagreement(
+                    case.id, case.cls, case.expected_passed, grade.passed, "; ".join(wrong)
+                )
             )
     return GraderReport(
         split=split,

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 
-_QUOTED = re.compile(r"\"[^\"]{0,400}\"|\u201c[^\u201d]{0,400}\u201d|`[^`]{0,400}`|'[^'\n]{12,400}'")
+_QUOTED = re.compile(
+    r"\"[^\"]{0,400}\"|\u201c[^\u201d]{0,400}\u201d|`[^`]{0,400}`|'[^'\n]{12,400}'"
+)
 
 _GRADERISH = r"(?:grader|grading\s+(?:model|system|bot)|judge|evaluator|marker|examiner|assessor|scorer|rubric)"
 _ADDRESSABLE = r"(?:model|assistant|llm|ai|chatgpt|gpt|claude|system|bot)"
-_TARGETS = r"(?:instructions?|rubric|criteria|rules|prompt|grading|guidelines|scoring|marking\s+scheme)"
+_TARGETS = (
+    r"(?:instructions?|rubric|criteria|rules|prompt|grading|guidelines|scoring|marking\s+scheme)"
+)
 _PATTERNS = [
     rf"\b(?:ignore|disregard|override|bypass|forget)\s+(?:(?:all|any|the|your|previous|prior|above|earlier|these|those|my|its|grading|scoring|of)\s+){{0,4}}{_TARGETS}\b",
     rf"\b(?:ignore|disregard|override|forget)\s+(?:the\s+|your\s+)?{_GRADERISH}",
@@ -35,7 +39,9 @@ _PATTERNS = [
 ]
 _COMPILED = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _PATTERNS]
 # Checked on the raw text too: a JSON-shaped verdict is an injection even inside quotes.
-_RAW = re.compile(r"[\"'](?:passed|score|met|made|flags)[\"']\s*:\s*(?:true|1(?:\.0+)?|\[\s*\])", re.I)
+_RAW = re.compile(
+    r"[\"'](?:passed|score|met|made|flags)[\"']\s*:\s*(?:true|1(?:\.0+)?|\[\s*\])", re.I
+)
 
 
 def find_injection(text: str) -> str | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import snowballstemmer  # type: ignore[import-untyped]
+import snowballstemmer
 import yaml
 
 _LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")

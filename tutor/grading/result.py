@@ -91,7 +91,9 @@ def summary(scenario: Scenario, grade: Grade) -> str:
     else:
         parts.append(f"Not passed ({grade.score:.0%}, pass mark {rubric.pass_score:.0%}).")
     right = [by_id[v.id].text for v in grade.criteria if v.met]
-    missed_critical = [by_id[v.id].text for v in grade.criteria if not v.met and by_id[v.id].critical]
+    missed_critical = [
+        by_id[v.id].text for v in grade.criteria if not v.met and by_id[v.id].critical
+    ]
     missed = [by_id[v.id].text for v in grade.criteria if not v.met and not by_id[v.id].critical]
     made = [mistakes[v.id].text for v in grade.mistakes if v.made]
     if right:

@@ -89,7 +89,10 @@ def _compile(scenario: Scenario) -> _Compiled:
         weights = {c: _weight(c, lex) * rarity(c) for c in concepts}
         actions = frozenset(c for c in concepts if lex.is_action(c) or c == DEFER)
         return _Example(
-            concepts, actions, weights, sum(weights.values()),
+            concepts,
+            actions,
+            weights,
+            sum(weights.values()),
             sum(weights[c] for c in actions),
         )
 
@@ -120,7 +123,10 @@ def _units(clauses: list[Clause]) -> list[_Unit]:
         if a.sentence == b.sentence:
             units.append(
                 _Unit(
-                    a.start, b.end, a.concepts | b.concepts, a.deferred or b.deferred,
+                    a.start,
+                    b.end,
+                    a.concepts | b.concepts,
+                    a.deferred or b.deferred,
                     a.conditional or b.conditional,
                 )
             )
@@ -189,7 +195,9 @@ class OfflineGrader:
             elif deferred is not None:
                 criteria.append(
                     CriterionVerdict(
-                        id=cid, met=False, evidence=f"deferred, so it does not count: {quote(deferred)}"
+                        id=cid,
+                        met=False,
+                        evidence=f"deferred, so it does not count: {quote(deferred)}",
                     )
                 )
             else:
@@ -221,16 +229,18 @@ class OfflineGrader:
                     if any(c[4:] in done_now for c in example.concepts if c.startswith("NOT:")):
                         continue
                     cov = _coverage(example, unit, lex)
-                    if cov >= MISTAKE_COVERAGE and cov > best_criterion[unit] and (
-                        made is None or cov > made[0]
+                    if (
+                        cov >= MISTAKE_COVERAGE
+                        and cov > best_criterion[unit]
+                        and (made is None or cov > made[0])
                     ):
                         made = (cov, unit)
             mistakes.append(
-                MistakeVerdict(id=mid, made=made is not None, evidence=quote(made[1]) if made else "")
+                MistakeVerdict(
+                    id=mid, made=made is not None, evidence=quote(made[1]) if made else ""
+                )
             )
-        return finalise(
-            scenario, criteria, mistakes, flags, answer_id=answer_id, grader=self.name
-        )
+        return finalise(scenario, criteria, mistakes, flags, answer_id=answer_id, grader=self.name)
 
     def _semantic_pass(
         self,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,14 +22,15 @@ THRESHOLD = 0.65
 
 
 @lru_cache(maxsize=1)
-def _encoder():  # type: ignore[no-untyped-def]
+def _encoder() -> Any:
     from tutor.knowledge.encoder import Encoder
 
     return Encoder(batch_size=1)
 
 
 def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
-    return _encoder().encode(list(texts))  # type: ignore[no-any-return]
+    vectors: npt.NDArray[np.float32] = _encoder().encode(list(texts))
+    return vectors
 
 
 @lru_cache(maxsize=256)

@@ -37,29 +37,152 @@ _CONTRACTIONS = (
     (re.compile(r"\bwont\b"), "will not"),
 )
 
-_PRE_NEGATION = {"not", "no", "never", "without", "neither", "nor", "refus", "declin", "avoid",
-                 "skip", "stop", "against", "dont"}
+_PRE_NEGATION = {
+    "not",
+    "no",
+    "never",
+    "without",
+    "neither",
+    "nor",
+    "refus",
+    "declin",
+    "avoid",
+    "skip",
+    "stop",
+    "against",
+    "dont",
+}
 _PRE_NEGATION_PAIRS = {("instead", "of"), ("rather", "than"), ("hold", "off"), ("no", "need")}
 _POST_REJECTION = [
     tuple(stem(w) for w in cue.split())
     for cue in (
-        "overkill", "unnecessary", "not necessary", "not needed", "not required", "not enough",
-        "insufficient", "not sufficient", "not help", "useless", "pointless", "not fix",
-        "too disruptive", "too risky", "not worth", "bad idea", "not matter", "not undo",
-        "irrelevant", "not the fix", "not a fix", "no good", "not an option", "waste of time",
-        "not make it safe", "not going to help", "not solve", "overreaction", "overreacting",
+        "overkill",
+        "unnecessary",
+        "not necessary",
+        "not needed",
+        "not required",
+        "not enough",
+        "insufficient",
+        "not sufficient",
+        "not help",
+        "useless",
+        "pointless",
+        "not fix",
+        "too disruptive",
+        "too risky",
+        "not worth",
+        "bad idea",
+        "not matter",
+        "not undo",
+        "irrelevant",
+        "not the fix",
+        "not a fix",
+        "no good",
+        "not an option",
+        "waste of time",
+        "not make it safe",
+        "not going to help",
+        "not solve",
+        "overreaction",
+        "overreacting",
+        "heavy-handed",
+        "heavy handed",
+        "would break",
+        "would stop",
+        "would kill",
+        "would disrupt",
+        "would hurt",
+        "would take down",
+        "would mean missing",
+        "would cause",
+        "not happening",
+        "not going to happen",
+        "not happen",
+        "off the table",
+        "out of the question",
+        "no go",
+        "non-starter",
+        "nonstarter",
+        "too drastic",
+        "drastic",
+        "premature",
+        "unwarranted",
+        "not warranted",
+        "too much",
+        "too aggressive",
+        "too slow",
+        "not realistic",
+        "unrealistic",
     )
 ]
 # Adverbs that sit inside a cue without changing it ("does not really fix it").
-_FILLERS = {"realli", "actual", "even", "quit", "exact", "necessarili", "truli", "fulli", "entir",
-            "complet", "total", "ever", "alway", "certain", "honest", "rebal", "simpli", "alon"}
-_NOT_ANAPHORIC = {"doubt", "question", "matter", "excus", "except", "only", "delay", "wait",
-                  "hesit", "time"}
+_FILLERS = {
+    "realli",
+    "actual",
+    "even",
+    "quit",
+    "exact",
+    "necessarili",
+    "truli",
+    "fulli",
+    "entir",
+    "complet",
+    "total",
+    "ever",
+    "alway",
+    "certain",
+    "honest",
+    "rebal",
+    "simpli",
+    "alon",
+}
+_NOT_ANAPHORIC = {
+    "doubt",
+    "question",
+    "matter",
+    "excus",
+    "except",
+    "only",
+    "delay",
+    "wait",
+    "hesit",
+    "time",
+}
 _NEW_SUBJECT = {"i", "id", "ill", "im", "ive", "we", "wed", "well", "weve", "they", "theyll"}
-_ANAPHORIC_REST = {"do", "that", "it", "this", "so", "yet", "would", "will", "should", "now",
-                   "either", "though", "go", "to", "happen", "be", "a", "an", "the", "option"}
-_HYPOTHETICAL = {"theori", "ideal", "normal", "textbook", "obvious", "standard", "tempt",
-                 "principl", "paper", "could"}
+_ANAPHORIC_REST = {
+    "do",
+    "that",
+    "it",
+    "this",
+    "so",
+    "yet",
+    "would",
+    "will",
+    "should",
+    "now",
+    "either",
+    "though",
+    "go",
+    "to",
+    "happen",
+    "be",
+    "a",
+    "an",
+    "the",
+    "option",
+}
+_HYPOTHETICAL = {
+    "theori",
+    "ideal",
+    "normal",
+    "textbook",
+    "obvious",
+    "standard",
+    "tempt",
+    "principl",
+    "paper",
+    "could",
+}
 _CONCESSIVE_START = {"but", "howev", "though", "although"}
 _CONDITION_START = {"if", "onc", "when", "after", "provid", "unless", "until", "onli"}
 _REFUSAL_START = {"no", "none", "not", "never", "nope", "nah", "zero"}
@@ -76,7 +199,7 @@ _DEFERRAL = re.compile(
     r"|\bnext (?:week|sprint|month|quarter|release|cycle|iteration|maintenance|window|year|day)\b"
     r"|\b(?:hold off|wait for|wait on|wait a|when we (?:have|get) (?:time|a chance)|at some point|"
     r"end of (?:the )?(?:day|week|sprint|month)|eod|in the morning|after hours|down the line|"
-    r"in a few (?:days|weeks)|some ?time)\b"
+    r"in a few (?:days|weeks)|some ?time|by then|in due course)\b"
     r"|\bonce (?:the |we |it |they )?(?:release|deploy|ship|launch|demo|freeze|go live)\w*"
     r"|\bwhen (?:the )?(?:release|deploy|launch|demo)\w* (?:is )?(?:done|out|over|finished|complete)",
 )
@@ -117,8 +240,14 @@ def _expand(text: str) -> str:
 def _split(text: str) -> list[tuple[int, int, int]]:
     """(start, end, sentence index) of each clause, in order."""
     sentence_breaks = [m.end() for m in _SENTENCE_END.finditer(text)]
-    cuts = sorted({0, len(text), *(m.start() for m in _BOUNDARY.finditer(text)),
-                   *(m.end() for m in _BOUNDARY.finditer(text) if m.end() > m.start())})
+    cuts = sorted(
+        {
+            0,
+            len(text),
+            *(m.start() for m in _BOUNDARY.finditer(text)),
+            *(m.end() for m in _BOUNDARY.finditer(text) if m.end() > m.start()),
+        }
+    )
     spans = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         chunk = text[a:b]
@@ -196,6 +325,10 @@ def _mark_negation(work: _Work, lex: Lexicon) -> str | None:
             if s == "no" and pair is not None and pair[1] in _NOT_ANAPHORIC:
                 continue
             rest = stems[i + 1 :]
+            if pair in _PRE_NEGATION_PAIRS and pair[0] in {"instead", "rather"}:
+                rest = rest[1:]
+                if rest[:1] and rest[0] in {"that", "it", "this", "do", "so"}:
+                    return "anaphoric"  # "instead of that, I'd ..."
             if s != "without" and set(rest) <= _ANAPHORIC_REST:
                 return "anaphoric"  # "I won't do that", "not yet", "I wouldn't"
             for k in range(i + 1, len(stems)):
@@ -223,20 +356,34 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
         lower = _expand(raw)
         expanded_cache[len(works)] = lower
         stems = [
-            s for s in (lex.stem_token(t) for t in tokenize(lower.replace("'", ""))) if s not in _FILLERS
+            s
+            for s in (lex.stem_token(t) for t in tokenize(lower.replace("'", "")))
+            if s not in _FILLERS
         ]
         works.append(_Work(start, end, raw, sentence, stems, [False] * len(stems)))
 
     for i, w in enumerate(works):
         w.deferred = _deferred(expanded_cache[i])
-        if _mark_negation(w, lex) == "anaphoric" and i > 0:
-            prev = works[i - 1]
-            prev.negated = [True] * len(prev.stems)
+        if _mark_negation(w, lex) == "anaphoric":
+            # Reject the nearest earlier clause that says something ("..., so instead of that").
+            for prev in reversed(works[:i]):
+                if _has_concept(prev.stems, lex):
+                    prev.negated = [True] * len(prev.stems)
+                    break
+        elif (
+            i > 0
+            and w.stems
+            and w.stems[0] in {"or", "nor"}
+            and works[i - 1].negated[-1:] == [True]
+        ):
+            w.negated = [True] * len(w.stems)  # "I won't reset it or DM any password"
         # "Ideally you'd revoke it, but ..." : the first clause is set up to be rejected.
         if i > 0 and w.stems and w.stems[0] in _CONCESSIVE_START:
             prev = works[i - 1]
             if _HYPOTHETICAL & set(prev.stems) and (
-                any(n for n in w.negated) or w.deferred or {"just", "instead", "onli"} & set(w.stems)
+                any(n for n in w.negated)
+                or w.deferred
+                or {"just", "instead", "onli"} & set(w.stems)
             ):
                 prev.negated = [True] * len(prev.stems)
 

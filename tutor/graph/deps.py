@@ -21,7 +21,11 @@ class Knowledge(Protocol):
     """Anything that finds knowledge passages (the Chroma knowledge base in production)."""
 
     def search(
-        self, query: str, k: int = 5, *, framework: str | None = None,
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        framework: str | None = None,
         ids: Sequence[str] | None = None,
     ) -> list[Any]: ...
 

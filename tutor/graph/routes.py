@@ -8,9 +8,7 @@ from tutor.graph.deps import Deps
 from tutor.graph.state import TutorState
 
 
-def route_after_decision(
-    state: TutorState, deps: Deps
-) -> Literal["hint", "roleplay", "grade"]:
+def route_after_decision(state: TutorState, deps: Deps) -> Literal["hint", "roleplay", "grade"]:
     pending = state.get("pending") or {}
     if pending.get("kind") == "hint":
         return "hint"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, Protocol, TypedDict
 
 
 class Message(TypedDict):
@@ -32,3 +32,9 @@ class TutorState(TypedDict, total=False):
     feedback: str | None
     progress_note: str
     notices: list[str]  # e.g. "the offline engine stood in"
+
+
+class Node(Protocol):
+    """What every ``nodes.<name>.make(deps)`` returns: a LangGraph node over ``TutorState``."""
+
+    def __call__(self, state: TutorState) -> dict[str, Any]: ...

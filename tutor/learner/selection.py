@@ -78,7 +78,9 @@ def _repeated_pattern(
     recent = [m for m in history.mistakes if m.pattern and m.turn > horizon]
     counts = Counter(m.pattern for m in recent if m.pattern)
     last_event = {m.pattern: m.turn for m in recent}
-    for pattern, count in sorted(counts.items(), key=lambda kv: (-kv[1], -last_event[kv[0]], kv[0])):
+    for pattern, count in sorted(
+        counts.items(), key=lambda kv: (-kv[1], -last_event[kv[0]], kv[0])
+    ):
         if count < 2:
             break
         testing = {s.id for s in library if pattern in s.mistake_patterns}
@@ -129,9 +131,7 @@ def select_next(
             last_scenario,
         )
         if choice:
-            recent_misses = sum(
-                1 for m in history.mistakes if view.risk_id in m.risks
-            )
+            recent_misses = sum(1 for m in history.mistakes if view.risk_id in m.risks)
             what = (
                 f"you made {_times(recent_misses) if recent_misses > 1 else 'a'} mistake"
                 f"{'s' if recent_misses > 1 else ''} on it"
@@ -156,9 +156,7 @@ def select_next(
         key=lambda v: (v.next_review_turn or 0, v.risk_id),
     )
     for view in due:
-        choice = _choose(
-            [s for s in library if view.risk_id in s.risks], history, 5, last_scenario
-        )
+        choice = _choose([s for s in library if view.risk_id in s.risks], history, 5, last_scenario)
         if choice:
             return Selection(
                 choice,

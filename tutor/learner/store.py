@@ -154,15 +154,28 @@ class LearnerHistory:
 def _risk_view(r: RiskState) -> RiskView:
     level: Level = r.level if r.level in ("guided", "reviewed", "independent") else "guided"  # type: ignore[assignment]
     return RiskView(
-        r.risk_id, r.mastery, r.attempts, r.passed, level, r.last_turn,
-        r.review_interval, r.next_review_turn,
+        r.risk_id,
+        r.mastery,
+        r.attempts,
+        r.passed,
+        level,
+        r.last_turn,
+        r.review_interval,
+        r.next_review_turn,
     )
 
 
 def _attempt_view(a: Attempt) -> AttemptView:
     return AttemptView(
-        a.id, a.turn, a.scenario_id, tuple(a.risks.split()), a.status, a.passed, a.score,
-        a.decision_ms, a.answer,
+        a.id,
+        a.turn,
+        a.scenario_id,
+        tuple(a.risks.split()),
+        a.status,
+        a.passed,
+        a.score,
+        a.decision_ms,
+        a.answer,
     )
 
 
@@ -178,7 +191,9 @@ class Store:
         try:
             Base.metadata.create_all(self.engine)
         except SQLAlchemyError as exc:
-            raise TutorError(f"cannot open the learner database at {url}: {exc.__class__.__name__}") from None
+            raise TutorError(
+                f"cannot open the learner database at {url}: {exc.__class__.__name__}"
+            ) from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -219,8 +234,11 @@ class Store:
             if existing is not None:
                 return existing.id
             attempt = Attempt(
-                learner_id=learner_id, turn=turn, scenario_id=scenario_id,
-                risks=" ".join(risks), selection_reason=reason,
+                learner_id=learner_id,
+                turn=turn,
+                scenario_id=scenario_id,
+                risks=" ".join(risks),
+                selection_reason=reason,
             )
             s.add(attempt)
             s.flush()
@@ -288,15 +306,24 @@ class Store:
             row.review_interval, row.next_review_turn = view.review_interval, view.next_review_turn
 
     def add_mistakes(
-        self, learner_id: int, attempt_id: int, turn: int, scenario_id: str,
-        risks: tuple[str, ...], mistakes: list[tuple[str, str | None]],
+        self,
+        learner_id: int,
+        attempt_id: int,
+        turn: int,
+        scenario_id: str,
+        risks: tuple[str, ...],
+        mistakes: list[tuple[str, str | None]],
     ) -> None:
         with self.session() as s:
             for mistake_id, pattern in mistakes:
                 s.add(
                     MistakeEvent(
-                        learner_id=learner_id, attempt_id=attempt_id, turn=turn,
-                        scenario_id=scenario_id, mistake_id=mistake_id, pattern=pattern,
+                        learner_id=learner_id,
+                        attempt_id=attempt_id,
+                        turn=turn,
+                        scenario_id=scenario_id,
+                        mistake_id=mistake_id,
+                        pattern=pattern,
                         risks=" ".join(risks),
                     )
                 )

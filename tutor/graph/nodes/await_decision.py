@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from langgraph.types import interrupt
 
 from tutor.graph.deps import Deps
-from tutor.graph.state import Message, TutorState
+from tutor.graph.state import Message, Node, TutorState
 
 HINT = "/hint"
 
 
-def make(deps: Deps) -> Callable[[TutorState], dict[str, Any]]:
+def make(deps: Deps) -> Node:
     def await_decision(state: TutorState) -> dict[str, Any]:
         scenario = deps.scenario(state["scenario_id"])
         reply = interrupt(

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from tutor.coaching.feedback import build_feedback
-from tutor.graph.deps import Deps
-from tutor.graph.state import TutorState
 from tutor.grading.result import Grade
+from tutor.graph.deps import Deps
+from tutor.graph.state import Node, TutorState
 
 
-def make(deps: Deps) -> Callable[[TutorState], dict[str, Any]]:
+def make(deps: Deps) -> Node:
     def feedback(state: TutorState) -> dict[str, Any]:
         scenario = deps.scenario(state["scenario_id"])
         grade = Grade.model_validate(state["grade"])

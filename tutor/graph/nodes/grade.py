@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from tutor.graph.deps import Deps
-from tutor.graph.state import TutorState
+from tutor.graph.state import Node, TutorState
 
 
-def make(deps: Deps) -> Callable[[TutorState], dict[str, Any]]:
+def make(deps: Deps) -> Node:
     def grade(state: TutorState) -> dict[str, Any]:
         scenario = deps.scenario(state["scenario_id"])
         answer = "\n\n".join(state.get("replies", []))

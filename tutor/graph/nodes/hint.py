@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from tutor.graph.deps import Deps
-from tutor.graph.state import Message, TutorState
+from tutor.graph.state import Message, Node, TutorState
 
 
-def make(deps: Deps) -> Callable[[TutorState], dict[str, Any]]:
+def make(deps: Deps) -> Node:
     def hint(state: TutorState) -> dict[str, Any]:
         scenario = deps.scenario(state["scenario_id"])
         used = state.get("hints_used", 0)
@@ -22,10 +21,13 @@ def make(deps: Deps) -> Callable[[TutorState], dict[str, Any]]:
             text = f"Hint: {scenario.hints[used].strip()}"
         else:
             critical = [c for c in scenario.rubric.criteria if c.critical]
-            focus = critical[min(used - len(scenario.hints), len(critical) - 1)] if critical else None
+            focus = (
+                critical[min(used - len(scenario.hints), len(critical) - 1)] if critical else None
+            )
             text = f"Hint: think about this first: {focus.text}" if focus else "No more hints."
         transcript: list[Message] = [
-            *state.get("transcript", []), {"role": "tutor", "speaker": "tutor", "text": text}
+            *state.get("transcript", []),
+            {"role": "tutor", "speaker": "tutor", "text": text},
         ]
         return {"transcript": transcript, "hints_used": used + 1, "pending": None}
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from tutor.graph.deps import Deps
-from tutor.graph.state import TutorState
+from tutor.graph.state import Node, TutorState
 
 PASSAGES = 6
 EXCERPT = 700
@@ -22,7 +21,7 @@ def passage_dict(p: Any) -> dict[str, Any]:
     }
 
 
-def make(deps: Deps) -> Callable[[TutorState], dict[str, Any]]:
+def make(deps: Deps) -> Node:
     def retrieve(state: TutorState) -> dict[str, Any]:
         if deps.knowledge is None:
             return {"passages": []}

@@ -6,11 +6,11 @@ Offline, the persona reacts to the learner's stance: a learner who refuses gets 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Literal
 
 from tutor.graph.deps import Deps, Grader
-from tutor.graph.state import Message, TutorState
+from tutor.graph.nodes.compose import unwrap
+from tutor.graph.state import Message, Node, TutorState
 from tutor.scenarios.model import Persona, Scenario
 
 Stance = Literal["refusing", "complying"]
@@ -29,7 +29,7 @@ def pick_line(persona: Persona, want: Stance, used: list[int]) -> int | None:
     return None
 
 
-def make(deps: Deps) -> Callable[[TutorState], dict[str, Any]]:
+def make(deps: Deps) -> Node:
     def roleplay(state: TutorState) -> dict[str, Any]:
         scenario = deps.scenario(state["scenario_id"])
         persona = scenario.persona
@@ -38,15 +38,21 @@ def make(deps: Deps) -> Callable[[TutorState], dict[str, Any]]:
         if persona is None:
             return {"transcript": transcript}
         if not replies:
-            transcript.append({"role": "persona", "speaker": persona.name,
-                               "text": persona.opening.strip()})
+            transcript.append(
+                {"role": "persona", "speaker": persona.name, "text": unwrap(persona.opening)}
+            )
             return {"transcript": transcript}
         used = list(state.get("used_lines", []))
         index = pick_line(persona, stance(deps.grader, scenario, replies), used)
         if index is None:
             return {"transcript": transcript, "pushbacks": state.get("pushbacks", 0) + 1}
-        transcript.append({"role": "persona", "speaker": persona.name,
-                           "text": persona.pushback[index].line.strip()})
+        transcript.append(
+            {
+                "role": "persona",
+                "speaker": persona.name,
+                "text": persona.pushback[index].line.strip(),
+            }
+        )
         return {
             "transcript": transcript,
             "used_lines": [*used, index],

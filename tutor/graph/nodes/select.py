@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from tutor.graph.deps import Deps
-from tutor.graph.state import TutorState
+from tutor.graph.state import Node, TutorState
 from tutor.learner.selection import select_next
 
 
-def make(deps: Deps) -> Callable[[TutorState], dict[str, Any]]:
+def make(deps: Deps) -> Node:
     def select(state: TutorState) -> dict[str, Any]:
         learner_id = state["learner_id"]
         history = deps.store.history(learner_id)

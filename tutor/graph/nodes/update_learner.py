@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from tutor import frameworks
-from tutor.graph.deps import Deps
-from tutor.graph.state import TutorState
 from tutor.grading.result import Grade
+from tutor.graph.deps import Deps
+from tutor.graph.state import Node, TutorState
 from tutor.learner.update import apply_grade
 
 
-def make(deps: Deps) -> Callable[[TutorState], dict[str, Any]]:
+def make(deps: Deps) -> Node:
     def update_learner(state: TutorState) -> dict[str, Any]:
         scenario = deps.scenario(state["scenario_id"])
         grade = Grade.model_validate(state["grade"])
