@@ -1,9 +1,10 @@
 """The knowledge base: framework documents indexed in Chroma, searched dense + lexical.
 
 ``build`` is incremental by content hash, so re-running it after editing one document embeds only
-the sections that changed. ``search`` fuses three rankings by reciprocal rank: Chroma's cosine
+the sections that changed. ``search`` fuses rankings by reciprocal rank: Chroma's cosine
 neighbours of the query, BM25 over the chunk texts, and exact framework-ID matches ("NHI5",
-"RS.IM-1"), because each catches what the others miss.
+"RS.IM-1"), because each catches what the others miss. Documents edited after the first build
+are picked up by calling ``build`` again (the CLI does); ``search`` only builds an empty index.
 """
 
 from __future__ import annotations

@@ -1,0 +1,75 @@
+"""The bundled ONNX model, through the encoder and the Chroma embedding function."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from chromadb.utils.embedding_functions import known_embedding_functions
+
+from tutor.knowledge.embedding import EMBEDDING_FUNCTION_NAME, MiniLMEmbeddingFunction
+from tutor.knowledge.encoder import DIMENSIONS, MAX_TOKENS, Encoder
+
+SHORT = "Rotate the leaked API key."
+LONG = " ".join(["The deploy bot's token was copied into a public repository by mistake."] * 6)
+
+
+@pytest.fixture(scope="module")
+def ef() -> MiniLMEmbeddingFunction:
+    return MiniLMEmbeddingFunction()
+
+
+def test_shape_unit_norm_and_determinism(ef: MiniLMEmbeddingFunction) -> None:
+    first = ef.encode([SHORT, LONG])
+    again = ef.encode([SHORT, LONG])
+    assert first.shape == (2, DIMENSIONS)
+    assert first.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_array_equal(first, again)
+
+
+def test_alone_or_beside_a_longer_text_gives_the_same_vector(ef: MiniLMEmbeddingFunction) -> None:
+    alone = ef.encode([SHORT])[0]
+    in_batch = ef.encode([LONG, SHORT, "ok"])[1]
+    np.testing.assert_allclose(alone, in_batch, atol=1e-5)
+
+
+def test_padding_is_dynamic_and_truncates_at_256() -> None:
+    encoder = Encoder()
+    ids, mask = encoder.tokenize([SHORT, LONG])
+    n_short, n_long = (int(m.sum()) for m in mask)
+    assert ids.shape == (2, n_long)  # padded to the longest, not the tokenizer's fixed 128
+    assert n_short < n_long and not mask[0, n_short:].any()
+    ids, mask = encoder.tokenize([LONG * 5])
+    assert ids.shape == (1, MAX_TOKENS)
+
+
+def test_multi_text_batches_mask_their_padding() -> None:
+    # int8 activations share one scale per batch, so batch-mates shift a vector a little;
+    # unmasked padding would shift it a lot.
+    batched = Encoder(batch_size=8).encode([SHORT, LONG])[0]
+    alone = Encoder().encode([SHORT])[0]
+    assert float(batched @ alone) > 0.98
+
+
+def test_similar_texts_are_closer_than_unrelated_ones(ef: MiniLMEmbeddingFunction) -> None:
+    a, b, c = ef.encode(
+        ["rotate the leaked credential", "revoke the exposed API key", "a recipe for lemon cake"]
+    )
+    assert float(a @ b) > float(a @ c) + 0.2
+
+
+def test_chroma_protocol_round_trips(ef: MiniLMEmbeddingFunction) -> None:
+    assert known_embedding_functions[EMBEDDING_FUNCTION_NAME] is MiniLMEmbeddingFunction
+    rebuilt = MiniLMEmbeddingFunction.build_from_config(ef.get_config())
+    assert rebuilt.get_config() == ef.get_config()
+    assert not ef.is_legacy()
+    assert ef.default_space() == "cosine"
+    vectors = ef([SHORT])  # through Chroma's validating __call__ wrapper
+    assert len(vectors) == 1 and len(vectors[0]) == DIMENSIONS
+
+
+def test_config_refuses_another_model(ef: MiniLMEmbeddingFunction) -> None:
+    with pytest.raises(ValueError, match="model"):
+        MiniLMEmbeddingFunction.build_from_config({"model": "something-else"})
+    with pytest.raises(ValueError, match="model"):
+        ef.validate_config_update(ef.get_config(), {"model": "something-else"})
