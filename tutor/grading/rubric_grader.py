@@ -134,6 +134,11 @@ def _units(clauses: list[Clause]) -> list[_Unit]:
 
 
 def _coverage(example: _Example, unit: _Unit, lex: Lexicon) -> float:
+    if example.actions == {DEFER}:
+        # "Wait until the release is out before touching the key": timing alone is not enough;
+        # the clause must also name most of what is being put off.
+        hit = sum(w for c, w in example.weights.items() if c in unit.concepts)
+        return hit / example.total if hit / example.total >= 0.8 else 0.0
     if example.actions:
         acted = sum(example.weights[c] for c in example.actions if c in unit.concepts)
         if acted < 0.5 * example.action_total:

@@ -17,7 +17,7 @@ DEFER = "DEFER"
 _BOUNDARY = re.compile(
     r"[.!?](?=\s|$)|[;\n\u2022]|:(?=\s)|,(?=\s)|\s[-\u2013\u2014]+\s|\(|\)"
     r"|(?=\b(?:but|however|then|instead|rather|although|though|whereas|because|since|and|unless|"
-    r"except|otherwise|meanwhile|plus|also)\b)",
+    r"except|otherwise|meanwhile|plus|also|if|once|so|provided|whereas)\b)",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
@@ -136,6 +136,15 @@ _FILLERS = {
     "simpli",
     "alon",
 }
+# "Disabling the account would stop order intake": a bad consequence rejects the action in the
+# same clause, but alone ("the loader breaking would cause damage") it rejects nothing.
+_CONSEQUENCES = [
+    tuple(stem(w) for w in cue.split())
+    for cue in (
+        "would break", "would stop", "would kill", "would disrupt", "would hurt", "would take down",
+        "would mean missing", "would cause", "will break", "breaks the", "would block",
+    )
+]
 _NOT_ANAPHORIC = {
     "doubt",
     "question",
@@ -306,6 +315,13 @@ def _mark_negation(work: _Work, lex: Lexicon) -> str | None:
     """Negate in place; returns 'anaphoric' when the clause rejects the clause before it."""
     stems, neg = work.stems, work.negated
     consumed = [False] * len(stems)
+    for cue in _CONSEQUENCES:
+        at = _find(stems, cue)
+        if at > 0 and _has_concept(stems[:at], lex):
+            for k in range(at, at + len(cue)):
+                consumed[k] = True
+            for k in range(at):
+                neg[k] = True
     for cue in _POST_REJECTION:
         at = _find(stems, cue)
         if at < 0:
@@ -387,29 +403,44 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
             ):
                 prev.negated = [True] * len(prev.stems)
 
+    concept_sets = [_concepts(w.stems, w.negated, lex) for w in works]
+    acts = [any(lex.is_action(c) for c in cs) for cs in concept_sets]
+    flips = [any(lex.flips(c.removeprefix("NOT:")) for c in cs) for cs in concept_sets]
+    deferred = [w.deferred for w in works]
+    conditional = [False] * len(works)
+    for i, w in enumerate(works):
+        first = i == 0 or works[i - 1].sentence != w.sentence
+        last = i == len(works) - 1 or works[i + 1].sentence != w.sentence
+        # A time or condition clause with no action of its own governs its neighbour:
+        # "After the release, revoke it." / "Revoke it once the release is out."
+        if w.deferred and not acts[i]:
+            if first and not last:
+                deferred[i + 1] = True
+            elif not first:
+                deferred[i - 1] = True
+        # "Once the sub condition is in, approve": the approval depends on a real precondition.
+        if w.stems and w.stems[0] in _CONDITION_START and flips[i] and not w.deferred:
+            if first and not last:
+                conditional[i + 1] = True
+            elif not first:
+                conditional[i - 1] = True
+
     clauses: list[Clause] = []
-    carry_defer_sentence: int | None = None
-    condition_sentence: int | None = None
-    for w in works:
-        concepts = _concepts(w.stems, w.negated, lex)
-        if w.stems and w.stems[0] in _CONDITION_START:
-            condition_sentence = w.sentence
-        conditional = condition_sentence == w.sentence
+    for i, w in enumerate(works):
+        concepts = concept_sets[i]
         if (
             w.stems
             and w.stems[0] in _REFUSAL_START
-            and not any(lex.is_action(c) for c in concepts)
+            and not acts[i]
             and (concepts & _REFUSED_OBJECTS or "w:a/b/c" in concepts or w.stems[0] == "none")
         ):
             concepts.add("deny")  # "no PAT", "no admin:org", "none of the three"
-        deferred = w.deferred or carry_defer_sentence == w.sentence
-        carry_defer_sentence = None
-        if w.deferred and not any(lex.is_action(c) for c in concepts):
-            carry_defer_sentence = w.sentence  # "After the release, revoke it."
-        if deferred:
+        if deferred[i]:
             concepts.add(DEFER)
         clauses.append(
-            Clause(w.start, w.end, w.text, frozenset(concepts), deferred, w.sentence, conditional)
+            Clause(
+                w.start, w.end, w.text, frozenset(concepts), deferred[i], w.sentence, conditional[i]
+            )
         )
     return clauses
 
