@@ -43,8 +43,10 @@ def main() -> None:
     long_ms = (time.perf_counter() - start) * 1000
     print(f"answers timed: {len(timings)} ({len(cases)} answers x {args.repeat})")
     print(f"warm-up (lexicon, ONNX model, rubric embeddings): {warm * 1000:.0f} ms")
-    print(f"per answer: p50 {percentile(timings, 50):.1f} ms, p95 {percentile(timings, 95):.1f} ms, "
-          f"max {max(timings):.1f} ms")
+    print(
+        f"per answer: p50 {percentile(timings, 50):.1f} ms, p95 {percentile(timings, 95):.1f} ms, "
+        f"max {max(timings):.1f} ms"
+    )
     print(f"one 20,000-character answer: {long_ms:.0f} ms")
 
 

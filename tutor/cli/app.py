@@ -29,7 +29,11 @@ scenarios_app = typer.Typer(help="List, show and validate scenario files.", no_a
 app.add_typer(scenarios_app, name="scenarios")
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one error, one line, whatever the terminal width
+
+
+def say_error(text: str) -> None:
+    err.print(text, markup=False, highlight=False)
 
 
 @app.command()
@@ -72,7 +76,7 @@ def grade(
             out.print(f"{g.id}: {status} {g.score:.0%} {' '.join(g.flags)}")
             out.print(f"  {g.feedback}")
     for e in errors:
-        err.print(f"{answers}: {e}", markup=False, highlight=False)
+        say_error(f"{answers}: {e}")
     if errors:
         raise typer.Exit(1)
 
@@ -150,7 +154,7 @@ def scenarios_validate(
     target = path or Context().settings.scenarios_dir
     ok, errors = validate_all(scenario_files(target))
     for e in errors:
-        err.print(str(e), markup=False, highlight=False)
+        say_error(str(e))
     out.print(f"{len(ok)} valid, {len(errors)} invalid")
     if errors:
         raise typer.Exit(1)
@@ -217,25 +221,25 @@ def eval_cmd(
 
 def main() -> None:
     """Console entry point: one clear line for user errors, no traceback."""
+    from typer import _click  # typer bundles its own click; usage errors are its classes
+
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except TutorError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        say_error(f"error: {exc}")
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        err.print("interrupted; everything answered so far is saved.")
+        say_error("interrupted; everything answered so far is saved.")
         sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in standalone_mode=False
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(1)
-        raise
+    except _click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (typer.Abort, EOFError):
+        sys.exit(1)
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ def read_answers(path: Path, max_chars: int) -> Iterator[tuple[str, str] | LineE
         raise InputError(f"{path}: answers file not found") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte order mark, as Notepad writes
     for number, line_bytes in enumerate(raw.splitlines(), start=1):
         try:
             line = line_bytes.decode("utf-8")

@@ -141,8 +141,17 @@ _FILLERS = {
 _CONSEQUENCES = [
     tuple(stem(w) for w in cue.split())
     for cue in (
-        "would break", "would stop", "would kill", "would disrupt", "would hurt", "would take down",
-        "would mean missing", "would cause", "will break", "breaks the", "would block",
+        "would break",
+        "would stop",
+        "would kill",
+        "would disrupt",
+        "would hurt",
+        "would take down",
+        "would mean missing",
+        "would cause",
+        "will break",
+        "breaks the",
+        "would block",
     )
 ]
 _NOT_ANAPHORIC = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from tutor.graph.deps import Deps
+from tutor.graph.nodes import roleplay
 from tutor.graph.state import TutorState
 
 
@@ -18,7 +19,7 @@ def route_after_decision(state: TutorState, deps: Deps) -> Literal["hint", "role
         persona is not None
         and persona.pushback
         and state.get("pushbacks", 0) < deps.pushback_rounds
-        and len(state.get("used_lines", [])) < len(persona.pushback)
+        and roleplay.next_line(deps, state) is not None
     ):
         return "roleplay"
     return "grade"

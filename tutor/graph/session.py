@@ -103,6 +103,10 @@ class TutorSession:
         self.learner_id = self.deps.store.learner(learner_name)
         snapshot = self.graph.get_state(self._config())
         if snapshot.next:
+            if not any(task.interrupts for task in snapshot.tasks):
+                # A run stopped mid-way (a grader failure, a crash): finish it; the answer is
+                # already stored, so grading it again loses nothing.
+                self.graph.invoke(None, self._config())
             return self._view()
         return self.next_turn()
 

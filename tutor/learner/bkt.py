@@ -18,6 +18,8 @@ class BKTParams:
 
 
 DEFAULT = BKTParams()
+MIN_MASTERY = 0.001
+MAX_MASTERY = 0.999
 
 
 def update(p_mastery: float, correct: bool, params: BKTParams = DEFAULT) -> float:
@@ -30,4 +32,6 @@ def update(p_mastery: float, correct: bool, params: BKTParams = DEFAULT) -> floa
         num = p_mastery * s
         den = num + (1 - p_mastery) * (1 - g)
     posterior = num / den if den else p_mastery
-    return posterior + (1 - posterior) * params.p_transit
+    learned = posterior + (1 - posterior) * params.p_transit
+    # Never certainty either way, so the next observation always counts.
+    return min(MAX_MASTERY, max(MIN_MASTERY, learned))

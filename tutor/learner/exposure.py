@@ -14,6 +14,7 @@ LEVELS: tuple[Level, ...] = ("guided", "reviewed", "independent")
 REVIEWED_AT = 0.6
 INDEPENDENT_AT = 0.85
 INDEPENDENT_MIN_ATTEMPTS = 3
+_EPS = 1e-9  # one pass from the prior lands on 0.6 up to float rounding
 
 
 def next_level(
@@ -24,8 +25,8 @@ def next_level(
         return LEVELS[max(0, index - 1)]
     if not passed:
         return level
-    if index == 0 and mastery >= REVIEWED_AT:
+    if index == 0 and mastery >= REVIEWED_AT - _EPS:
         return "reviewed"
-    if index == 1 and mastery >= INDEPENDENT_AT and attempts >= INDEPENDENT_MIN_ATTEMPTS:
+    if index == 1 and mastery >= INDEPENDENT_AT - _EPS and attempts >= INDEPENDENT_MIN_ATTEMPTS:
         return "independent"
     return level

@@ -74,7 +74,7 @@ def _repeated_pattern(
     history: LearnerHistory, library: Sequence[Scenario]
 ) -> tuple[str, int, Counter[str]] | None:
     """The most repeated recent mistake pattern not yet resolved by a later pass."""
-    horizon = history.turn - RECENT_TURNS
+    horizon = history.last_turn - RECENT_TURNS
     recent = [m for m in history.mistakes if m.pattern and m.turn > horizon]
     counts = Counter(m.pattern for m in recent if m.pattern)
     last_event = {m.pattern: m.turn for m in recent}
@@ -106,12 +106,15 @@ def select_next(
     repeated = _repeated_pattern(history, library)
     if repeated:
         pattern, count, risks = repeated
+        made_in = {m.scenario_id for m in history.mistakes if m.pattern == pattern}
         with_pattern = [s for s in library if pattern in s.mistake_patterns]
-        same_risk = [s for s in with_pattern if set(s.risks) & set(risks)]
+        # A new context first: never the scenario where the habit already showed.
+        fresh = [s for s in with_pattern if s.id not in made_in] or with_pattern
+        same_risk = [s for s in fresh if set(s.risks) & set(risks)]
         top_risk = risks.most_common(1)[0][0] if risks else None
         difficulty = target_difficulty(_mastery(history, top_risk)) if top_risk else 2
         choice = _choose(same_risk, history, difficulty, last_scenario) or _choose(
-            with_pattern, history, difficulty, last_scenario
+            fresh, history, difficulty, last_scenario
         )
         if choice:
             info = PATTERNS[pattern]
@@ -131,17 +134,19 @@ def select_next(
             last_scenario,
         )
         if choice:
-            recent_misses = sum(1 for m in history.mistakes if view.risk_id in m.risks)
-            what = (
-                f"you made {_times(recent_misses) if recent_misses > 1 else 'a'} mistake"
-                f"{'s' if recent_misses > 1 else ''} on it"
-                if recent_misses
-                else "it is your weakest area"
-            )
+            misses = sum(1 for m in history.mistakes if view.risk_id in m.risks)
+            if misses > 1:
+                what = f"you made {misses} mistakes on it"
+            elif misses == 1:
+                what = "you made a mistake on it"
+            else:
+                what = "it is your weakest area"
+            seen = any(a.scenario_id == choice.id for a in history.attempts)
+            where = "here is that exercise again" if seen else "here it is in a new situation"
             return Selection(
                 choice,
                 f"{frameworks.label(view.risk_id)} needs work ({what}, mastery "
-                f"{view.mastery:.0%}); here it is in a new situation.",
+                f"{view.mastery:.0%}); {where}.",
                 f"risk:{view.risk_id}",
             )
 
@@ -151,7 +156,7 @@ def select_next(
             for v in history.risks.values()
             if v.mastery >= MASTERED
             and v.next_review_turn is not None
-            and v.next_review_turn <= history.turn
+            and v.next_review_turn <= history.last_turn
         ),
         key=lambda v: (v.next_review_turn or 0, v.risk_id),
     )
@@ -161,7 +166,7 @@ def select_next(
             return Selection(
                 choice,
                 f"Review: you mastered {frameworks.label(view.risk_id)}; "
-                f"a spaced check, {history.turn - view.last_turn} turns later, that it sticks.",
+                f"a spaced check {history.last_turn - view.last_turn} turns later that it sticks.",
                 f"review:{view.risk_id}",
             )
 

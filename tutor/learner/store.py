@@ -146,6 +146,11 @@ class LearnerHistory:
         """Number of graded attempts so far."""
         return sum(1 for a in self.attempts if a.status == "graded")
 
+    @property
+    def last_turn(self) -> int:
+        """The newest attempt's turn number; reviews and recency are counted in these."""
+        return max((a.turn for a in self.attempts), default=0)
+
     def median_decision_ms(self) -> float | None:
         times = [a.decision_ms for a in self.attempts if a.decision_ms is not None]
         return statistics.median(times) if times else None

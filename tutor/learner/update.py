@@ -29,12 +29,14 @@ def apply_grade(
         mastery = bkt.update(old.mastery, grade.passed)
         attempts, passed = old.attempts + 1, old.passed + int(grade.passed)
         interval, next_review = old.review_interval, old.next_review_turn
-        if mastery >= MASTERED:
+        if not grade.passed:
+            # A miss never postpones practice: review again soon, or not at all until re-mastered.
+            interval = 0
+            next_review = turn + FIRST_REVIEW_GAP if mastery >= MASTERED else None
+        elif mastery >= MASTERED:
             # Spaced review: the gap doubles after each success at mastery.
             interval = FIRST_REVIEW_GAP if interval == 0 else interval * 2
             next_review = turn + interval
-        elif not grade.passed:
-            interval, next_review = 0, None
         view = replace(
             old,
             mastery=mastery,

@@ -29,6 +29,16 @@ def pick_line(persona: Persona, want: Stance, used: list[int]) -> int | None:
     return None
 
 
+def next_line(deps: Deps, state: TutorState) -> int | None:
+    """The pushback line the persona would say now, or None when it has nothing left."""
+    scenario = deps.scenario(state["scenario_id"])
+    persona = scenario.persona
+    replies = state.get("replies", [])
+    if persona is None or not replies:
+        return None
+    return pick_line(persona, stance(deps.grader, scenario, replies), state.get("used_lines", []))
+
+
 def make(deps: Deps) -> Node:
     def roleplay(state: TutorState) -> dict[str, Any]:
         scenario = deps.scenario(state["scenario_id"])
@@ -43,14 +53,14 @@ def make(deps: Deps) -> Node:
             )
             return {"transcript": transcript}
         used = list(state.get("used_lines", []))
-        index = pick_line(persona, stance(deps.grader, scenario, replies), used)
+        index = next_line(deps, state)
         if index is None:
             return {"transcript": transcript, "pushbacks": state.get("pushbacks", 0) + 1}
         transcript.append(
             {
                 "role": "persona",
                 "speaker": persona.name,
-                "text": persona.pushback[index].line.strip(),
+                "text": unwrap(persona.pushback[index].line),
             }
         )
         return {
