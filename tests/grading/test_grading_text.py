@@ -1,0 +1,92 @@
+"""Clause reading: negation, rejection, deferral and conditions."""
+
+from __future__ import annotations
+
+import pytest
+
+from tutor.grading.text import DEFER, analyse, concept_set
+
+
+def clauses(text: str) -> list[frozenset[str]]:
+    return [c.concepts for c in analyse(text)]
+
+
+def test_plain_action_and_object() -> None:
+    assert {"revoke", "credential"} <= concept_set("Kill the AKIA")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I would not revoke it", "I won't revoke it", "I wouldnt revoke it", "never revoke the key"],
+)
+def test_negation_flips_the_action(text: str) -> None:
+    found = concept_set(text)
+    assert "NOT:revoke" in found and "revoke" not in found
+
+
+def test_refusing_to_grant_reads_as_deny() -> None:
+    assert "deny" in concept_set("I will not grant the agent admin")
+
+
+def test_negation_stops_at_a_new_subject() -> None:
+    found = clauses("Rather than waiting I'd revoke the key")
+    assert any("revoke" in c for c in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Revoking would be overkill",
+        "revoking the key is unnecessary",
+        "force-pushing does not help",
+    ],
+)
+def test_rejection_after_the_action(text: str) -> None:
+    assert any(c.startswith("NOT:") for c in concept_set(text))
+
+
+def test_anaphoric_rejection_reaches_back() -> None:
+    found = clauses(
+        "Revoking the key is the textbook answer, but I won't do that before the release."
+    )
+    assert "NOT:revoke" in found[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "revoke it after the release",
+        "revoke the token after Thursday's release",
+        "rotate it tomorrow",
+        "After the release, revoke the key.",
+        "Revoke it once the release is out.",
+        "leave it until 17:30",
+    ],
+)
+def test_deferral_is_detected(text: str) -> None:
+    assert any(
+        DEFER in c and ("revoke" in c or "rotate" in c or "keep_active" in c) for c in clauses(text)
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["do not wait until after the release, revoke now", "revoke it now"]
+)
+def test_no_deferral_when_waiting_is_refused(text: str) -> None:
+    assert not any(DEFER in c and "revoke" in c for c in clauses(text))
+
+
+def test_condition_with_a_real_precondition_marks_the_consequence() -> None:
+    found = analyse("Once the sub condition is added, approve it.")
+    assert found[-1].conditional
+
+
+def test_condition_without_a_precondition_does_not() -> None:
+    found = analyse("If it is really Daniel, read him the password.")
+    assert not any(c.conditional for c in found)
+
+
+def test_clause_spans_index_the_original_text() -> None:
+    text = "Kill the AKIA now; then pull CloudTrail for it."
+    for c in analyse(text):
+        assert text[c.start : c.end] == c.text
