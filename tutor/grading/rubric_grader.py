@@ -22,7 +22,7 @@ from tutor.grading.result import (
     MistakeVerdict,
     finalise,
 )
-from tutor.grading.text import DEFER, Clause, analyse, concept_set
+from tutor.grading.text import DEFER, REF, Clause, analyse, concept_set
 from tutor.scenarios.model import Scenario
 
 COVERAGE = 0.6
@@ -47,6 +47,7 @@ class _Unit:
     concepts: frozenset[str]
     deferred: bool
     conditional: bool = False
+    hypothetical: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,10 @@ def _is_refusal(examples: tuple[_Example, ...]) -> bool:
 
 
 def _units(clauses: list[Clause]) -> list[_Unit]:
-    units = [_Unit(c.start, c.end, c.concepts, c.deferred, c.conditional) for c in clauses]
+    units = [
+        _Unit(c.start, c.end, c.concepts, c.deferred, c.conditional, c.hypothetical)
+        for c in clauses
+    ]
     for a, b in zip(clauses, clauses[1:], strict=False):
         if a.sentence == b.sentence:
             units.append(
@@ -128,12 +132,35 @@ def _units(clauses: list[Clause]) -> list[_Unit]:
                     a.concepts | b.concepts,
                     a.deferred or b.deferred,
                     a.conditional or b.conditional,
+                    a.hypothetical or b.hypothetical,
                 )
             )
     return units
 
 
-def _coverage(example: _Example, unit: _Unit, lex: Lexicon) -> float:
+_BARE_REFUSAL = frozenset({"deny"})
+# Safe qualities a learner adds to an action ("staging keeps its OWN service account"); a
+# mistake example without them describes a different, unsafe action.
+_SAFEGUARDS = frozenset(
+    {"separate", "least_privilege", "temporary", "oidc", "vault", "mfa", "verify", "pr_review"}
+)
+
+
+_HAZARDS = frozenset({"long_lived", "admin", "reuse", "bypass", "mfa_bypass", "implicit_flow"})
+
+
+def _coverage(
+    example: _Example,
+    unit: _Unit,
+    lex: Lexicon,
+    *,
+    safeguards: bool = False,
+    refusal: bool = False,
+) -> float:
+    if refusal and "deny" in unit.concepts and unit.concepts - _BARE_REFUSAL <= {
+        c for c in unit.concepts if c.startswith(("w:", "NOT:")) or c == REF
+    }:
+        return 1.0  # a bare "No." / "Deny." answers a refusal criterion whatever its object
     if example.actions == {DEFER}:
         # "Wait until the release is out before touching the key": timing alone is not enough;
         # the clause must also name most of what is being put off.
@@ -145,12 +172,28 @@ def _coverage(example: _Example, unit: _Unit, lex: Lexicon) -> float:
             return 0.0
     if DEFER in example.concepts and DEFER not in unit.concepts:
         return 0.0
+    objects = example.concepts - example.actions
+    if objects and not objects & unit.concepts and REF not in unit.concepts:
+        return 0.0  # "I'd look at why" names no object of "find out how the key leaked"
     hit = sum(w for c, w in example.weights.items() if c in unit.concepts)
-    return hit / example.total
+    total = example.total
+    # A clause that brings a hazard the example lacks ("a new PAT with no expiration") is not
+    # the safe action the example describes.
+    total += sum(lex.weight(c) for c in unit.concepts & _HAZARDS if c not in example.concepts)
+    if safeguards:
+        total += sum(
+            lex.weight(c) for c in unit.concepts & _SAFEGUARDS if c not in example.concepts
+        )
+    return hit / total
 
 
 def _best(
-    examples: tuple[_Example, ...], units: list[_Unit], lex: Lexicon, *, allow_deferred: bool
+    examples: tuple[_Example, ...],
+    units: list[_Unit],
+    lex: Lexicon,
+    *,
+    allow_deferred: bool,
+    refusal: bool = False,
 ) -> tuple[_Unit | None, _Unit | None]:
     """Best matching unit that counts, and (if none counts) the best deferred one."""
     best: tuple[float, int, _Unit] | None = None
@@ -158,7 +201,7 @@ def _best(
     for unit in units:
         width = unit.end - unit.start
         for example in examples:
-            cov = _coverage(example, unit, lex)
+            cov = _coverage(example, unit, lex, refusal=refusal)
             if cov < COVERAGE:
                 continue
             key = (cov, -width, unit)
@@ -194,7 +237,9 @@ class OfflineGrader:
 
         criteria: list[CriterionVerdict] = []
         for cid, examples, immediate in compiled.criteria:
-            hit, deferred = _best(examples, units, lex, allow_deferred=not immediate)
+            hit, deferred = _best(
+                examples, units, lex, allow_deferred=not immediate, refusal=_is_refusal(examples)
+            )
             if hit is not None:
                 criteria.append(CriterionVerdict(id=cid, met=True, evidence=quote(hit)))
             elif deferred is not None:
@@ -228,12 +273,12 @@ class OfflineGrader:
         for mid, examples in compiled.mistakes:
             made: tuple[float, _Unit] | None = None
             for unit in units:
-                if unit.conditional:
+                if unit.conditional or unit.hypothetical:
                     continue
                 for example in examples:
                     if any(c[4:] in done_now for c in example.concepts if c.startswith("NOT:")):
                         continue
-                    cov = _coverage(example, unit, lex)
+                    cov = _coverage(example, unit, lex, safeguards=True)
                     if (
                         cov >= MISTAKE_COVERAGE
                         and cov > best_criterion[unit]

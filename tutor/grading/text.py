@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from tutor.grading.lexicon import Lexicon, load_lexicon, stem, tokenize
 
 DEFER = "DEFER"
+REF = "REF"
+_PRONOUNS = {"it", "them", "that", "this", "those", "these", "one"}
 
 _BOUNDARY = re.compile(
     r"[.!?](?=\s|$)|[;\n\u2022]|:(?=\s)|,(?=\s)|\s[-\u2013\u2014]+\s|\(|\)"
@@ -159,13 +161,14 @@ _NOT_ANAPHORIC = {
     "question",
     "matter",
     "excus",
-    "except",
     "only",
     "delay",
     "wait",
     "hesit",
     "time",
 }
+# "I don't think we should delete it" negates the deletion, across the new subject.
+_RAISING = {"think", "believ", "feel", "suppos", "want", "agre", "reckon", "see", "expect"}
 _NEW_SUBJECT = {"i", "id", "ill", "im", "ive", "we", "wed", "well", "weve", "they", "theyll"}
 _ANAPHORIC_REST = {
     "do",
@@ -203,13 +206,14 @@ _HYPOTHETICAL = {
 }
 _CONCESSIVE_START = {"but", "howev", "though", "although"}
 _CONDITION_START = {"if", "onc", "when", "after", "provid", "unless", "until", "onli"}
+_HYPOTHETICAL_START = {"if", "unless", "whether", "suppos", "imagin"}
 _REFUSAL_START = {"no", "none", "not", "never", "nope", "nah", "zero"}
 _REFUSED_OBJECTS = {"credential", "admin", "permissions", "production", "service_account"}
 
 _DEFERRAL = re.compile(
     r"\b(?:after|post)[- ](?:the |our |we |it |this |that |\w+'s |\w+ )?(?:release|deploy\w*|launch\w*|ship\w*|"
     r"rollout|go-live|cutover|demo|freeze|weekend|holiday\w*|migration|meeting|standup|sprint|"
-    r"window|quarter|month|week|business hours|hours|lunch|call|board|audit|cut|"
+    r"window|quarter|month|week|business hours|hours|lunch|call|board|audit|cut|close|end|"
     r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\b)"
     r"|\b(?:until|till|til)\b"
     r"|\b(?:later|tomorrow|eventually|postpon\w*|defer\w*|someday|tonight|overnight|monday|tuesday|"
@@ -217,7 +221,7 @@ _DEFERRAL = re.compile(
     r"|\bnext (?:week|sprint|month|quarter|release|cycle|iteration|maintenance|window|year|day)\b"
     r"|\b(?:hold off|wait for|wait on|wait a|when we (?:have|get) (?:time|a chance)|at some point|"
     r"end of (?:the )?(?:day|week|sprint|month)|eod|in the morning|after hours|down the line|"
-    r"in a few (?:days|weeks)|some ?time|by then|in due course)\b"
+    r"in a few (?:days|weeks)|some ?time|by then|in due course|first thing|around \d{1,2}[:.]\d{2})\b"
     r"|\bonce (?:the |we |it |they )?(?:release|deploy|ship|launch|demo|freeze|go live)\w*"
     r"|\bwhen (?:the )?(?:release|deploy|launch|demo)\w* (?:is )?(?:done|out|over|finished|complete)",
 )
@@ -235,6 +239,7 @@ class Clause:
     deferred: bool
     sentence: int
     conditional: bool = False  # "once the sub condition is in, approve" is not a plain approval
+    hypothetical: bool = False  # "if I pushed with the bot's PAT, ..." describes, does not decide
 
 
 @dataclass
@@ -356,8 +361,9 @@ def _mark_negation(work: _Work, lex: Lexicon) -> str | None:
                     return "anaphoric"  # "instead of that, I'd ..."
             if s != "without" and set(rest) <= _ANAPHORIC_REST:
                 return "anaphoric"  # "I won't do that", "not yet", "I wouldn't"
+            raised = i + 1 < len(stems) and stems[i + 1] in _RAISING
             for k in range(i + 1, len(stems)):
-                if stems[k] in _NEW_SUBJECT:
+                if stems[k] in _NEW_SUBJECT and not raised:
                     break  # "rather than wait I'd give it admin": the negation stops at "I'd"
                 neg[k] = True
             break
@@ -413,6 +419,9 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
                 prev.negated = [True] * len(prev.stems)
 
     concept_sets = [_concepts(w.stems, w.negated, lex) for w in works]
+    for w, cs in zip(works, concept_sets, strict=True):
+        if _PRONOUNS & set(w.stems):
+            cs.add(REF)  # "kill it": the object is the one under discussion
     acts = [any(lex.is_action(c) for c in cs) for cs in concept_sets]
     flips = [any(lex.flips(c.removeprefix("NOT:")) for c in cs) for cs in concept_sets]
     deferred = [w.deferred for w in works]
@@ -437,18 +446,34 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
     clauses: list[Clause] = []
     for i, w in enumerate(works):
         concepts = concept_sets[i]
+        positive_acts = {c for c in concepts if lex.is_action(c) and not c.startswith("NOT:")}
+        positive_act = bool(positive_acts)
         if (
             w.stems
             and w.stems[0] in _REFUSAL_START
-            and not acts[i]
-            and (concepts & _REFUSED_OBJECTS or "w:a/b/c" in concepts or w.stems[0] == "none")
+            and not positive_act
+            and (
+                concepts & _REFUSED_OBJECTS
+                or "w:a/b/c" in concepts
+                or w.stems[0] == "none"
+                or any(c.startswith("NOT:") and not c.startswith("NOT:w:") for c in concepts)
+            )
         ):
-            concepts.add("deny")  # "no PAT", "no admin:org", "none of the three"
+            concepts.add("deny")  # "no PAT", "no admin:org", "none of the three", "no exception"
+        if w.stems and w.stems[-1] in {"no", "nope", "nah"} and not positive_acts - {"notify"}:
+            concepts.add("deny")  # "I'd tell Mia no", "the answer is no"
         if deferred[i]:
             concepts.add(DEFER)
         clauses.append(
             Clause(
-                w.start, w.end, w.text, frozenset(concepts), deferred[i], w.sentence, conditional[i]
+                w.start,
+                w.end,
+                w.text,
+                frozenset(concepts),
+                deferred[i],
+                w.sentence,
+                conditional[i],
+                bool(w.stems) and w.stems[0] in _HYPOTHETICAL_START,
             )
         )
     return clauses
