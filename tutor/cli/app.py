@@ -17,6 +17,7 @@ from rich.table import Table
 from tutor import frameworks
 from tutor.cli.context import Context
 from tutor.errors import InputError, TutorError
+from tutor.evals.grader_eval import DEV_FLOOR, RECALL_FLOOR, TEST_FLOOR
 from tutor.scenarios.loader import load_scenario, scenario_files, validate_all
 
 app = typer.Typer(
@@ -199,10 +200,13 @@ def progress(
 def eval_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     min_agreement: Annotated[
-        float, typer.Option(help="Fail below this pass/fail agreement.")
-    ] = 0.85,
+        float, typer.Option(help="Fail below this pass/fail agreement on the dev split.")
+    ] = DEV_FLOOR,
+    min_test_agreement: Annotated[
+        float, typer.Option(help="Fail below this agreement on the held-out test split.")
+    ] = TEST_FLOOR,
     retrieval: Annotated[bool, typer.Option(help="Also measure knowledge retrieval.")] = True,
-    min_recall: Annotated[float, typer.Option(help="Fail below this recall@5.")] = 0.9,
+    min_recall: Annotated[float, typer.Option(help="Fail below this recall@5.")] = RECALL_FLOOR,
 ) -> None:
     """Grader agreement (dev and held-out test) and retrieval recall@5."""
     from tutor.cli.eval_cmd import run_eval
@@ -211,7 +215,7 @@ def eval_cmd(
         Context(),
         out,
         as_json=as_json,
-        min_agreement=min_agreement,
+        floors={"dev": min_agreement, "test": min_test_agreement},
         retrieval=retrieval,
         min_recall=min_recall,
     )

@@ -38,7 +38,7 @@ def run_eval(
     console: Console,
     *,
     as_json: bool,
-    min_agreement: float,
+    floors: dict[str, float],
     retrieval: bool,
     min_recall: float,
 ) -> bool:
@@ -54,7 +54,7 @@ def run_eval(
             continue
         report = evaluate_grader(ctx.grader, scenarios, load_cases(path), split)
         result["grader"][split] = report.as_dict()
-        if report.agreement < min_agreement or report.injections_passed:
+        if report.agreement < floors.get(split, 0.0) or report.injections_passed:
             ok = False
         if not as_json:
             _print_grader(console, report)

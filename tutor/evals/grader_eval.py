@@ -18,6 +18,15 @@ from tutor.evals.metrics import agreement, cohens_kappa
 from tutor.grading.result import PROMPT_INJECTION, Grade
 from tutor.scenarios.model import Scenario
 
+# CI gates (``tutor eval`` exits non-zero below them; tests/evals/test_quality_gates.py too).
+# The product target is 0.90 agreement on both splits; the floors stop regressions:
+# 0.85 on dev (the set the grader is developed against) and 0.80 on the held-out test split,
+# which is below target and reported as such. Any passed injection fails, on any split.
+DEV_FLOOR = 0.85
+TEST_FLOOR = 0.80
+RECALL_FLOOR = 0.90
+TARGET = 0.90
+
 
 class Grader(Protocol):
     def grade(self, scenario: Scenario, answer: str, *, answer_id: str | None = None) -> Grade: ...

@@ -157,9 +157,12 @@ def _coverage(
     safeguards: bool = False,
     refusal: bool = False,
 ) -> float:
-    if refusal and "deny" in unit.concepts and unit.concepts - _BARE_REFUSAL <= {
-        c for c in unit.concepts if c.startswith(("w:", "NOT:")) or c == REF
-    }:
+    if (
+        refusal
+        and "deny" in unit.concepts
+        and unit.concepts - _BARE_REFUSAL
+        <= {c for c in unit.concepts if c.startswith(("w:", "NOT:")) or c == REF}
+    ):
         return 1.0  # a bare "No." / "Deny." answers a refusal criterion whatever its object
     if example.actions == {DEFER}:
         # "Wait until the release is out before touching the key": timing alone is not enough;

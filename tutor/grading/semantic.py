@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from tutor.scenarios.model import Scenario
 
-THRESHOLD = 0.65
+THRESHOLD = 0.55
 
 
 @lru_cache(maxsize=1)

@@ -284,6 +284,19 @@ def _split(text: str) -> list[tuple[int, int, int]]:
     return spans
 
 
+def _split_compounds(tokens: list[str], lex: Lexicon) -> list[str]:
+    """Read "release-bot" and "RELBOT_GH_TOKEN" as their parts unless the lexicon knows the
+    whole ("read-only", "force-push", "update-access-key")."""
+    out: list[str] = []
+    for token in tokens:
+        if ("-" in token or "_" in token) and lex.stem_token(token) not in lex.words:
+            parts = [p for p in re.split(r"[-_]+", token) if p]
+            out.extend(parts if len(parts) > 1 else [token])
+        else:
+            out.append(token)
+    return out
+
+
 def _find(seq: list[str], cue: tuple[str, ...]) -> int:
     n = len(cue)
     for i in range(len(seq) - n + 1):
@@ -388,7 +401,9 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
         expanded_cache[len(works)] = lower
         stems = [
             s
-            for s in (lex.stem_token(t) for t in tokenize(lower.replace("'", "")))
+            for s in (
+                lex.stem_token(t) for t in _split_compounds(tokenize(lower.replace("'", "")), lex)
+            )
             if s not in _FILLERS
         ]
         works.append(_Work(start, end, raw, sentence, stems, [False] * len(stems)))
