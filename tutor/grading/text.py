@@ -169,6 +169,7 @@ _NOT_ANAPHORIC = {
 }
 # "I don't think we should delete it" negates the deletion, across the new subject.
 _RAISING = {"think", "believ", "feel", "suppos", "want", "agre", "reckon", "see", "expect"}
+_ANAPHORIC_HINTS = {"do", "that", "it", "this", "would", "will", "should", "yet", "go", "happen"}
 _NEW_SUBJECT = {"i", "id", "ill", "im", "ive", "we", "wed", "well", "weve", "they", "theyll"}
 _ANAPHORIC_REST = {
     "do",
@@ -372,7 +373,11 @@ def _mark_negation(work: _Work, lex: Lexicon) -> str | None:
                 rest = rest[1:]
                 if rest[:1] and rest[0] in {"that", "it", "this", "do", "so"}:
                     return "anaphoric"  # "instead of that, I'd ..."
-            if s != "without" and set(rest) <= _ANAPHORIC_REST:
+            if (
+                s not in {"without", "no", "none", "nope", "nah"}
+                and set(rest) <= _ANAPHORIC_REST
+                and _ANAPHORIC_HINTS & set(stems)
+            ):
                 return "anaphoric"  # "I won't do that", "not yet", "I wouldn't"
             raised = i + 1 < len(stems) and stems[i + 1] in _RAISING
             for k in range(i + 1, len(stems)):
@@ -458,9 +463,15 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
             elif not first:
                 conditional[i - 1] = True
 
+    # A question ("why can the agent read prod secrets at all?") asks; it decides nothing.
+    ends = {w.sentence: w.end for w in works}
+    questions = [text[ends[w.sentence] : ends[w.sentence] + 1] == "?" for w in works]
+
     clauses: list[Clause] = []
     for i, w in enumerate(works):
         concepts = concept_sets[i]
+        if "request" in concepts and "approve" in concepts:
+            concepts.discard("approve")  # "ask a teammate to approve it" asks for a review
         positive_acts = {c for c in concepts if lex.is_action(c) and not c.startswith("NOT:")}
         positive_act = bool(positive_acts)
         if (
@@ -488,7 +499,7 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
                 deferred[i],
                 w.sentence,
                 conditional[i],
-                bool(w.stems) and w.stems[0] in _HYPOTHETICAL_START,
+                (bool(w.stems) and w.stems[0] in _HYPOTHETICAL_START) or questions[i],
             )
         )
     return clauses
