@@ -110,7 +110,7 @@ def test_mistakes_frameworks_and_next_steps(
 
 def test_passed_grade_says_so(release_day: Any, make_grade: Callable[..., Any]) -> None:
     text = build_feedback(release_day, make_grade(release_day))
-    assert text.splitlines()[0] == "Passed (100%). Well handled."
+    assert text.splitlines()[0] == "Passed (100%)."
     assert "What you missed:" not in text
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tutor import frameworks
-from tutor.grading.result import PROMPT_INJECTION, Grade
+from tutor.grading.result import Grade, verdict
 from tutor.scenarios.model import Scenario
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -79,16 +79,7 @@ def build_feedback(
     rubric = scenario.rubric
     criteria = {c.id: c for c in rubric.criteria}
     mistakes = {m.id: m for m in rubric.mistakes}
-    lines: list[str] = []
-    if PROMPT_INJECTION in grade.flags:
-        lines.append(
-            "Not passed. Your answer spoke to the grader instead of the situation. "
-            "Answers are read as data: instructions to the grader are flagged and fail."
-        )
-    elif grade.passed:
-        lines.append(f"Passed ({grade.score:.0%}). Well handled.")
-    else:
-        lines.append(f"Not passed ({grade.score:.0%}; pass mark {rubric.pass_score:.0%}).")
+    lines: list[str] = [verdict(scenario, grade)]
 
     right = [v for v in grade.criteria if v.met]
     if right:

@@ -75,21 +75,24 @@ def finalise(
     return grade
 
 
+def verdict(scenario: Scenario, grade: Grade) -> str:
+    """The first line of any feedback: passed or not, and why not in one phrase."""
+    if PROMPT_INJECTION in grade.flags:
+        return (
+            "Not passed: the answer speaks to the grader instead of the situation. Answers are "
+            "read as data; instructions to the grader are flagged and fail."
+        )
+    if grade.passed:
+        return f"Passed ({grade.score:.0%})."
+    return f"Not passed ({grade.score:.0%}; pass mark {scenario.rubric.pass_score:.0%})."
+
+
 def summary(scenario: Scenario, grade: Grade) -> str:
     """A short plain-language verdict; the tutor's feedback node adds the why and next steps."""
     rubric = scenario.rubric
     by_id = {c.id: c for c in rubric.criteria}
     mistakes = {m.id: m for m in rubric.mistakes}
-    parts: list[str] = []
-    if PROMPT_INJECTION in grade.flags:
-        parts.append(
-            "Not passed: the answer addresses the grader instead of the scenario, "
-            "so it cannot pass."
-        )
-    elif grade.passed:
-        parts.append(f"Passed with {grade.score:.0%}.")
-    else:
-        parts.append(f"Not passed ({grade.score:.0%}, pass mark {rubric.pass_score:.0%}).")
+    parts: list[str] = [verdict(scenario, grade)]
     right = [by_id[v.id].text for v in grade.criteria if v.met]
     missed_critical = [
         by_id[v.id].text for v in grade.criteria if not v.met and by_id[v.id].critical
