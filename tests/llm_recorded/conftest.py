@@ -20,40 +20,17 @@ a model that the running server does not serve are skipped, so each model is rec
 from __future__ import annotations
 
 import json
-import os
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import vcr as vcrpy
 from vcr.cassette import Cassette
+from vcr.errors import CannotOverwriteExistingCassetteException
 
-# Read once at import: the shared ``settings_env`` fixture removes TUTOR_* variables from the
-# environment of each test.
-RECORD = os.environ.get("TUTOR_RECORD") == "1"
-
-# litellm must not fetch its model cost map from the network when it is imported.
-os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-
-REPO = Path(__file__).resolve().parents[2]
-CASSETTES = REPO / "evals" / "cassettes"
-
-API_BASE = "http://127.0.0.1:8765/v1"  # fixed port: host and port are part of the match
-API_KEY = "sk-local-not-a-secret"  # the local server checks no key; filtered from cassettes anyway
-
-# Aliases given by scripts/local_model/serve.sh.
-MODELS = ["smollm2-135m-instruct", "gemma3-270m-it"]
-
-VCR_CONFIG: dict[str, Any] = {
-    "cassette_library_dir": str(CASSETTES),
-    "record_mode": "all" if RECORD else "none",
-    "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
-    "filter_headers": ["authorization", "api-key", "x-api-key", "openai-organization"],
-    "decode_compressed_response": True,
-    "serializer": "yaml",
-}
+from ._harness import API_BASE, CASSETTES, RECORD, REPO, VCR_CONFIG
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +51,7 @@ def cassette_name(request: pytest.FixtureRequest) -> str:
 def _served_model() -> str | None:
     try:
         with urllib.request.urlopen(API_BASE + "/models", timeout=3) as resp:
-            return json.loads(resp.read())["data"][0]["id"]
+            return str(json.loads(resp.read())["data"][0]["id"])
     except OSError:
         return None
 
@@ -119,3 +96,25 @@ def cassette(
         yield cass
     if not RECORD:
         assert cass.all_played, f"{name}: some recorded interactions were not replayed"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Name a cassette mismatch in the report: litellm wraps it as a generic connection error."""
+    report = yield
+    err = call.excinfo.value if call.excinfo else None
+    while err is not None:
+        if isinstance(err, CannotOverwriteExistingCassetteException):
+            report.sections.append(
+                (
+                    "cassette mismatch",
+                    "The request differs from every recorded one (litellm reports this as a "
+                    "connection error). If the change is intended, re-record: "
+                    "see tests/llm_recorded/conftest.py.\n\n" + str(err),
+                )
+            )
+            break
+        err = err.__cause__ or err.__context__
+    return report
