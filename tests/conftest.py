@@ -327,3 +327,16 @@ def mini_scenario(
 @pytest.fixture
 def mini() -> Callable[..., Any]:
     return mini_scenario
+
+
+@pytest.fixture(autouse=True)
+def _refuse_gateway_model_requests(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test reaches a real model through the gateway unless it opts in
+    (``@pytest.mark.allow_model_requests``); tests/llm adds an HTTP-level lock on top."""
+    if request.node.get_closest_marker("allow_model_requests"):
+        return
+    from tutor.llm import gateway
+
+    monkeypatch.setattr(gateway, "ALLOW_MODEL_REQUESTS", False)

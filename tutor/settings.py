@@ -33,6 +33,21 @@ class Settings(BaseSettings):
     model: str | None = Field(
         default=None, description="A litellm model string; unset means the offline engine."
     )
+    model_fallbacks: list[str] = Field(
+        default_factory=list, description="Tried in order after TUTOR_MODEL fails."
+    )
+    model_timeout_s: float = Field(
+        default=30.0, gt=0, description="Wait for an answer, or between two streamed chunks."
+    )
+    model_retries: int = Field(
+        default=2, ge=0, le=10, description="Extra tries per model on timeouts, 429 and 5xx."
+    )
+    model_backoff_s: float = Field(
+        default=0.5, ge=0, description="First backoff wait; doubles per retry, capped at 8 s."
+    )
+    model_api_base: str | None = Field(
+        default=None, description="Base URL for the primary model, e.g. a local server."
+    )
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default is a SQLite file in data_dir."
     )
