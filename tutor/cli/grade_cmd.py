@@ -23,7 +23,7 @@ class LineError:
         return f"line {self.line}: {self.message}"
 
 
-def read_answers(path: Path, max_chars: int) -> Iterator[tuple[str, str] | LineError]:
+def read_answers(path: Path, max_chars: int) -> Iterator[tuple[str | int, str] | LineError]:
     """Yield ``(id, answer)`` per line, or a ``LineError`` naming what is wrong with it."""
     try:
         raw = path.read_bytes()
@@ -59,7 +59,7 @@ def read_answers(path: Path, max_chars: int) -> Iterator[tuple[str, str] | LineE
         except InputError as exc:
             yield LineError(number, f"id {row['id']}: {exc}")
             continue
-        yield str(row["id"]), answer
+        yield row["id"], answer
 
 
 def grade_file(
@@ -73,5 +73,7 @@ def grade_file(
             errors.append(item)
         else:
             answer_id, answer = item
-            grades.append(grader.grade(scenario, answer, answer_id=answer_id))
+            grade = grader.grade(scenario, answer, answer_id=str(answer_id))
+            grade.id = answer_id
+            grades.append(grade)
     return grades, errors

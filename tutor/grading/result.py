@@ -26,7 +26,7 @@ class MistakeVerdict(BaseModel):
 
 
 class Grade(BaseModel):
-    id: str | None = None
+    id: str | int | None = None  # echoed as given, so a caller's numeric ids stay numbers
     scenario: str
     score: float = Field(ge=0, le=1)
     passed: bool
