@@ -15,12 +15,20 @@ def unwrap(text: str) -> str:
     paragraph breaks and list items stay."""
     paragraphs = []
     for para in text.strip().split("\n\n"):
-        lines = para.splitlines()
-        if any(line.lstrip().startswith(("- ", "* ", "1.", "2.")) for line in lines):
-            paragraphs.append("\n".join(line.rstrip() for line in lines))
-        else:
-            paragraphs.append(" ".join(" ".join(lines).split()))
+        items: list[str] = []
+        for line in para.splitlines():
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if not items or stripped.startswith(_ITEM_STARTS):
+                items.append(stripped)
+            else:
+                items[-1] = f"{items[-1]} {stripped}"
+        paragraphs.append("\n".join(items))
     return "\n\n".join(paragraphs)
+
+
+_ITEM_STARTS = ("- ", "* ", "1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9.")
 
 
 def briefing(scenario: Scenario) -> str:
