@@ -46,7 +46,7 @@ def finalise(
     mistakes: list[MistakeVerdict],
     flags: list[str],
     *,
-    answer_id: str | None = None,
+    answer_id: str | int | None = None,
     grader: str = "offline-rubric",
 ) -> Grade:
     """Pass = every critical criterion met, no mistake made, score >= pass_score, no injection."""

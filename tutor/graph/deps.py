@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from tutor.grading.result import Grade
 from tutor.learner.store import Store
@@ -15,6 +15,21 @@ class Grader(Protocol):
     name: str
 
     def grade(self, scenario: Scenario, answer: str, *, answer_id: str | None = None) -> Grade: ...
+
+
+class Voice(Protocol):
+    """A model-played counterpart (``tutor.roleplay.PersonaVoice``)."""
+
+    @property
+    def available(self) -> bool: ...
+
+    def speak(
+        self,
+        scenario: Scenario,
+        transcript: list[Any],
+        stance: Literal["refusing", "complying"],
+        on_text: Callable[[str], object] = ...,
+    ) -> str: ...
 
 
 class Knowledge(Protocol):
@@ -36,6 +51,7 @@ class Deps:
     grader: Grader
     store: Store
     knowledge: Knowledge | None = None
+    voice: Voice | None = None  # a model-played persona; None: scripted lines only
     pushback_rounds: int = 1
     max_answer_chars: int = 20_000
     by_id: dict[str, Scenario] = field(init=False)

@@ -15,11 +15,10 @@ def route_after_decision(state: TutorState, deps: Deps) -> Literal["hint", "role
         return "hint"
     scenario = deps.scenario(state["scenario_id"])
     persona = scenario.persona
-    if (
-        persona is not None
-        and persona.pushback
-        and state.get("pushbacks", 0) < deps.pushback_rounds
-        and roleplay.next_line(deps, state) is not None
-    ):
+    if persona is None or state.get("pushbacks", 0) >= deps.pushback_rounds:
+        return "grade"
+    if deps.voice is not None and deps.voice.available:
+        return "roleplay"  # a model-played persona always has something to say
+    if persona.pushback and roleplay.next_line(deps, state) is not None:
         return "roleplay"
     return "grade"

@@ -6,8 +6,10 @@ Offline, the persona reacts to the learner's stance: a learner who refuses gets 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
+from tutor.errors import TutorError
 from tutor.graph.deps import Deps, Grader
 from tutor.graph.nodes.compose import unwrap
 from tutor.graph.state import Message, Node, TutorState
@@ -39,6 +41,31 @@ def next_line(deps: Deps, state: TutorState) -> int | None:
     return pick_line(persona, stance(deps.grader, scenario, replies), state.get("used_lines", []))
 
 
+def _scripted(
+    deps: Deps, state: TutorState, transcript: list[Message], pushbacks: int
+) -> dict[str, Any]:
+    """The persona's next scripted line for the learner's stance, if it has one left."""
+    persona = deps.scenario(state["scenario_id"]).persona
+    used = list(state.get("used_lines", []))
+    index = next_line(deps, state)
+    if persona is None or index is None:
+        return {"transcript": transcript, "pushbacks": pushbacks}
+    line = unwrap(persona.pushback[index].line)
+    transcript.append({"role": "persona", "speaker": persona.name, "text": line})
+    return {"transcript": transcript, "used_lines": [*used, index], "pushbacks": pushbacks}
+
+
+def _stream_writer() -> Callable[[str], object]:
+    """Send streamed persona text to LangGraph's custom stream, when a caller listens."""
+    try:
+        from langgraph.config import get_stream_writer
+
+        writer = get_stream_writer()
+    except Exception:  # noqa: BLE001 - outside a graph run there is no stream to write to
+        return lambda _: None
+    return lambda piece: writer({"persona_text": piece})
+
+
 def make(deps: Deps) -> Node:
     def roleplay(state: TutorState) -> dict[str, Any]:
         scenario = deps.scenario(state["scenario_id"])
@@ -52,21 +79,25 @@ def make(deps: Deps) -> Node:
                 {"role": "persona", "speaker": persona.name, "text": unwrap(persona.opening)}
             )
             return {"transcript": transcript}
-        used = list(state.get("used_lines", []))
-        index = next_line(deps, state)
-        if index is None:
-            return {"transcript": transcript, "pushbacks": state.get("pushbacks", 0) + 1}
-        transcript.append(
-            {
-                "role": "persona",
-                "speaker": persona.name,
-                "text": unwrap(persona.pushback[index].line),
-            }
-        )
-        return {
-            "transcript": transcript,
-            "used_lines": [*used, index],
-            "pushbacks": state.get("pushbacks", 0) + 1,
-        }
+        pushbacks = state.get("pushbacks", 0) + 1
+        if deps.voice is not None and deps.voice.available:
+            try:
+                text = deps.voice.speak(
+                    scenario,
+                    list(transcript),
+                    stance(deps.grader, scenario, replies),
+                    on_text=_stream_writer(),
+                )
+            except TutorError as exc:  # ModelUnavailable, StreamTruncated: scripted stand-in
+                notice = (
+                    f"The model did not answer ({exc.__class__.__name__}); the scripted "
+                    "counterpart stood in."
+                )
+                notices = [*state.get("notices", []), notice]
+                return {**_scripted(deps, state, transcript, pushbacks), "notices": notices}
+            if text:
+                transcript.append({"role": "persona", "speaker": persona.name, "text": text})
+                return {"transcript": transcript, "pushbacks": pushbacks}
+        return _scripted(deps, state, transcript, pushbacks)
 
     return roleplay
