@@ -117,10 +117,11 @@ def test_practice_command_needs_a_learner_name(
     assert result.err_text == "error: a learner name is needed: tutor practice --learner NAME"
 
 
-def test_practice_warns_that_the_model_path_is_offline(
+def test_practice_says_which_parts_a_configured_model_plays(
     ctx_factory: Callable[[], Context], tmp_path: Path
 ) -> None:
     ctx = Context(Settings(data_dir=tmp_path / "data2", chroma_host=None, model="openai/gpt-4o"))
     out = play(ctx, Script(["/quit"], []), name="mo")
-    assert "offline engine serves this session" in out
+    assert "Counterparts are played by openai/gpt-4o" in out
+    assert "offline engine" in out
     ctx.store.engine.dispose()

@@ -45,10 +45,15 @@ def _show_feedback(console: Console, view: TurnView) -> None:
 def run_practice(
     ctx: Context, learner: str, console: Console, ask: Callable[[str], str] = input
 ) -> None:
+    voice = None
     if ctx.settings.model:
+        from tutor.llm import ModelGateway
+        from tutor.roleplay import PersonaVoice
+
+        voice = PersonaVoice(ModelGateway.from_settings(ctx.settings))
         console.print(
-            "[yellow]TUTOR_MODEL is set, but the model path is not built yet; "
-            "the offline engine serves this session.[/]"
+            f"[cyan]Counterparts are played by {ctx.settings.model}; grading and scenarios "
+            "come from the offline engine.[/]"
         )
     knowledge = None
     try:
@@ -63,6 +68,7 @@ def run_practice(
         grader=ctx.grader,
         store=ctx.store,
         knowledge=knowledge,
+        voice=voice,
         pushback_rounds=ctx.settings.pushback_rounds,
         max_answer_chars=ctx.settings.answer_max_chars,
     )
@@ -96,7 +102,23 @@ def run_practice(
         if text.strip().lower() in {"/help", "?"}:
             console.print(HELP)
             continue
+        streamed: list[str] = []
+
+        def show_piece(piece: str, streamed: list[str] = streamed) -> None:
+            if not streamed:
+                console.print("[magenta]counterpart:[/] ", end="")
+            streamed.append(piece)
+            console.print(piece, end="", markup=False, highlight=False)
+
         try:
-            view = session.reply(text, decision_ms=int((time.monotonic() - shown) * 1000))
+            view = session.reply(
+                text,
+                decision_ms=int((time.monotonic() - shown) * 1000),
+                on_persona_text=show_piece,
+            )
         except InputError as exc:
             console.print(f"[red]{exc}[/]")
+            continue
+        if streamed:
+            console.print()
+            seen = len(view.transcript)  # already shown as it streamed in

@@ -7,6 +7,7 @@ Front ends (terminal, web) talk to this class, never to the graph directly.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,13 +115,24 @@ class TutorSession:
         self.graph.invoke({"learner_id": self.learner_id}, self._config())
         return self._view()
 
-    def reply(self, text: str, decision_ms: int | None = None) -> TurnView:
-        """Send the learner's words (or ``/hint``); returns the next thing to show."""
+    def reply(
+        self,
+        text: str,
+        decision_ms: int | None = None,
+        on_persona_text: Callable[[str], object] | None = None,
+    ) -> TurnView:
+        """Send the learner's words (or ``/hint``); returns the next thing to show.
+
+        ``on_persona_text`` receives a model-played persona's reply piece by piece as it is
+        generated (scripted lines arrive whole in the returned view)."""
         snapshot = self.graph.get_state(self._config())
         if not snapshot.next:
             raise InputError("there is no open question; start the next turn first")
         answer = clean_answer(text, self.deps.max_answer_chars)
-        self.graph.invoke(
-            Command(resume={"text": answer, "decision_ms": decision_ms}), self._config()
-        )
+        command: Command[Any] = Command(resume={"text": answer, "decision_ms": decision_ms})
+        for event in self.graph.stream(command, self._config(), stream_mode="custom"):
+            if on_persona_text is not None and isinstance(event, dict):
+                piece = event.get("persona_text")
+                if piece:
+                    on_persona_text(piece)
         return self._view()
