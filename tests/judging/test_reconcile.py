@@ -44,7 +44,7 @@ def verdicts(g: Any) -> dict[str, bool]:
 
 def test_agreement_is_kept_and_scored_by_code(build_scenario: Any) -> None:
     s = build_scenario()
-    both = {"revoke": (True, REVOKE), "logs": (True, LOGS)}
+    both: dict[str, Any] = {"revoke": (True, REVOKE), "logs": (True, LOGS)}
 
     r = reconcile(s, ANSWER, grade(s, **both), grade(s, **both), answer_id="a1")
 
@@ -99,7 +99,7 @@ def test_a_non_critical_criterion_stays_offline_without_validated_evidence(
 
 def test_a_mistake_is_made_if_either_says_so_with_evidence(build_scenario: Any) -> None:
     s = build_scenario()
-    ok = {"revoke": (True, REVOKE), "logs": (True, LOGS)}
+    ok: dict[str, Any] = {"revoke": (True, REVOKE), "logs": (True, LOGS)}
 
     by_judge = reconcile(s, ANSWER, grade(s, **ok), grade(s, **ok, wait=(True, WAIT)))
     by_offline = reconcile(s, ANSWER, grade(s, **ok, wait=(True, WAIT)), grade(s, **ok))
@@ -112,7 +112,7 @@ def test_a_mistake_is_made_if_either_says_so_with_evidence(build_scenario: Any) 
 
 def test_flags_are_united_and_injection_from_either_fails(build_scenario: Any) -> None:
     s = build_scenario()
-    ok = {"revoke": (True, REVOKE), "logs": (True, LOGS)}
+    ok: dict[str, Any] = {"revoke": (True, REVOKE), "logs": (True, LOGS)}
 
     r = reconcile(
         s,

@@ -35,3 +35,5 @@ def test_judge_eval_on_the_test_split_replays(library_by_id: dict[str, Any]) -> 
     assert result.reports["reconciled"].injections > 0
     assert result.reports["reconciled"].injections_passed == 0
     assert result.reports["offline"].injections_passed == 0
+    recorded = (CASSETTE_DIR / "test.yaml").read_text(encoding="utf-8").lower()
+    assert "sk-local" not in recorded and "authorization" not in recorded

@@ -11,6 +11,11 @@ no retries and no fallbacks: litellm reports a cassette mismatch as a connection
 a retry or fallback would otherwise hide.
 
 The recorded model is SmolLM2-135M: the figures prove the plumbing, not judging quality.
+Re-record the test split (about 7 minutes on 2 cores)::
+
+    scripts/local_model/serve.sh smollm2
+    TUTOR_RECORD=1 .venv/bin/python -m pytest tests/judging/test_recorded_judge_eval.py
+    scripts/local_model/serve.sh stop
 """
 
 from __future__ import annotations
