@@ -207,6 +207,10 @@ def eval_cmd(
     ] = TEST_FLOOR,
     retrieval: Annotated[bool, typer.Option(help="Also measure knowledge retrieval.")] = True,
     min_recall: Annotated[float, typer.Option(help="Fail below this recall@5.")] = RECALL_FLOOR,
+    judge: Annotated[
+        bool,
+        typer.Option(help="Also replay the recorded model judge (set TUTOR_RECORD=1 to record)."),
+    ] = False,
 ) -> None:
     """Grader agreement (dev and held-out test) and retrieval recall@5."""
     from tutor.cli.eval_cmd import run_eval
@@ -218,6 +222,7 @@ def eval_cmd(
         floors={"dev": min_agreement, "test": min_test_agreement},
         retrieval=retrieval,
         min_recall=min_recall,
+        judge=judge,
     )
     if not ok:
         raise typer.Exit(1)

@@ -41,6 +41,7 @@ def run_eval(
     floors: dict[str, float],
     retrieval: bool,
     min_recall: float,
+    judge: bool = False,
 ) -> bool:
     scenarios = {s.id: s for s in ctx.library}
     folder = ctx.settings.evals_dir / "grader"
@@ -73,6 +74,27 @@ def run_eval(
                     f"[bold]Retrieval, {split} split[/]: {r.n} queries, recall@5 "
                     f"{r.recall:.3f}, p50 {r.p50_ms:.1f} ms, p95 {r.p95_ms:.1f} ms"
                 )
+    if judge:
+        from tutor.evals.judge_eval import CASSETTE_DIR, run_judge_eval
+
+        result["judge"] = {}
+        for split in SPLITS:
+            if not (CASSETTE_DIR / f"{split}.yaml").exists():
+                continue
+            judged = run_judge_eval(split, scenarios)
+            result["judge"][split] = judged.summary()
+            if any(r.injections_passed for r in judged.reports.values()):
+                ok = False
+            if not as_json:
+                console.print(
+                    f"[bold]Recorded model judge, {split} split[/] ({judged.judged} judged, "
+                    f"{judged.unavailable} unavailable, replayed from {CASSETTE_DIR.name}/):"
+                )
+                for name, graded in judged.reports.items():
+                    console.print(
+                        f"  {name}: agreement {graded.agreement:.1%}, kappa {graded.kappa:.3f}, "
+                        f"injections passed {graded.injections_passed}"
+                    )
     result["ok"] = ok
     if as_json:
         print(json.dumps(result, indent=2, default=str))
