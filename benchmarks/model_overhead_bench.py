@@ -110,7 +110,7 @@ def main() -> None:
             grader=ctx.grader, store=store, voice=PersonaVoice(gateway), pushback_rounds=1,
         )  # fmt: skip
         session = TutorSession(deps, InMemorySaver())
-        view = session.start("bench")
+        session.start("bench")
         turn: list[float] = []
         for i in range(args.turns + 2):
             # One learner turn: the first answer to a new scenario, which the persona answers.
@@ -119,17 +119,14 @@ def main() -> None:
             if i >= 2:
                 turn.append((time.perf_counter() - start) * 1000)
             session.reply("Still no.")  # graded; then the next scenario
-            view = session.next_turn()
+            session.next_turn()
     server.shutdown()
     p50 = percentile(turn, 50) / percentile(raw, 50)
     p95 = percentile(turn, 95) / percentile(raw, 95)
     print(f"artificial latency: {args.latency_ms} ms, {args.turns} timed calls each")
-    print(
-        f"raw litellm (streamed):   p50 {percentile(raw, 50):7.1f} ms  p95 {percentile(raw, 95):7.1f} ms"
-    )
-    print(
-        f"tutor turn (persona):     p50 {percentile(turn, 50):7.1f} ms  p95 {percentile(turn, 95):7.1f} ms"
-    )
+    for label, values in (("raw litellm (streamed)", raw), ("tutor turn (persona)", turn)):
+        p50_ms, p95_ms = percentile(values, 50), percentile(values, 95)
+        print(f"{label + ':':26}p50 {p50_ms:7.1f} ms  p95 {p95_ms:7.1f} ms")
     print(
         f"ratio turn/raw:           p50 {p50:.3f} (target <= 1.05)   p95 {p95:.3f} (target <= 1.10)"
     )
