@@ -44,6 +44,17 @@ def _why(text: str, passages: Sequence[dict[str, Any]]) -> dict[str, Any] | None
     return best[1] if best else None
 
 
+def _why_lines(
+    text: str, passages: Sequence[dict[str, Any]], cited: dict[str, dict[str, Any]]
+) -> list[str]:
+    """A "why it matters" line from the best passage, remembering it for the sources line."""
+    why = _why(text, passages)
+    if why is None:
+        return []
+    cited[why["doc_id"]] = why
+    return [f"    Why it matters ({why['doc_id']}): {_first_sentences(why['text'])}"]
+
+
 def _seconds(ms: float) -> str:
     s = ms / 1000
     return f"{s:.0f} s" if s < 120 else f"{s / 60:.1f} min"
@@ -99,12 +110,7 @@ def build_feedback(
             lines.append(f"  - {c.text}{tag}")
             if v.evidence:
                 lines.append(f"    ({v.evidence})")
-            why = _why(c.text, passages)
-            if why:
-                cited[why["doc_id"]] = why
-                lines.append(
-                    f"    Why it matters ({why['doc_id']}): {_first_sentences(why['text'])}"
-                )
+            lines.extend(_why_lines(c.text, passages, cited))
 
     made = [mv for mv in grade.mistakes if mv.made]
     if made:
@@ -112,12 +118,7 @@ def build_feedback(
         for mv in made:
             m = mistakes[mv.id]
             lines.append(f'  ! {m.text}  (you wrote: "{mv.evidence}")')
-            why = _why(m.text, passages)
-            if why:
-                cited[why["doc_id"]] = why
-                lines.append(
-                    f"    Why it matters ({why['doc_id']}): {_first_sentences(why['text'])}"
-                )
+            lines.extend(_why_lines(m.text, passages, cited))
 
     steps = list(scenario.next_steps)
     if steps:
