@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from tutor.grading.lexicon import Lexicon, load_lexicon, stem, tokenize
 
 DEFER = "DEFER"
+# The fingerprint inside a redaction placeholder ("[REDACTED:github_token:bed69a5a]").
+_FINGERPRINT = re.compile(r"^(?=.*\d)[0-9a-f]{8}$")
 REF = "REF"
 _PRONOUNS = {"it", "them", "that", "this", "those", "these", "one"}
 
@@ -322,7 +324,7 @@ def _concepts(stems: list[str], negated: list[bool], lex: Lexicon) -> set[str]:
         if s in lex.words:
             for concept in lex.words[s]:
                 add(concept, negated[i])
-        elif s not in lex.stopwords and len(s) > 2 and not s.isdigit():
+        elif s not in lex.stopwords and len(s) > 2 and not s.isdigit() and not _FINGERPRINT.match(s):
             found.add(f"NOT:w:{s}" if negated[i] else f"w:{s}")
     return found
 

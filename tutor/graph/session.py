@@ -19,6 +19,7 @@ from tutor.errors import InputError
 from tutor.graph.build import build_graph
 from tutor.graph.deps import Deps
 from tutor.graph.state import Message
+from tutor.redaction import redact
 
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
@@ -128,7 +129,9 @@ class TutorSession:
         snapshot = self.graph.get_state(self._config())
         if not snapshot.next:
             raise InputError("there is no open question; start the next turn first")
-        answer = clean_answer(text, self.deps.max_answer_chars)
+        # Secrets never travel: a key pasted into an answer is replaced by a typed placeholder
+        # before it reaches the graph state, the checkpoint, the database or a model.
+        answer = redact(clean_answer(text, self.deps.max_answer_chars)).text
         command: Command[Any] = Command(resume={"text": answer, "decision_ms": decision_ms})
         for event in self.graph.stream(command, self._config(), stream_mode="custom"):
             if on_persona_text is not None and isinstance(event, dict):
