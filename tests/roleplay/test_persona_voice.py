@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
 from tutor.graph import Deps, TutorSession
 from tutor.graph.nodes.compose import unwrap
 from tutor.learner.store import Store
-from tutor.llm import Fail, FakeModel, ModelGateway, Reply
+from tutor.llm import BrokenStream, Fail, FakeModel, Hang, ModelGateway, Reply
 from tutor.roleplay import PersonaVoice, persona_messages
 from tutor.scenarios.model import Scenario
 
@@ -75,3 +76,38 @@ def test_scripted_line_stands_in_when_the_model_fails(library: list[Any], store:
     assert view.kind == "decision"
     assert view.transcript[-1]["text"] in {unwrap(p.line) for p in scenario.persona.pushback}
     assert any("scripted counterpart stood in" in n for n in view.notices)
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        Fail("timeout"),
+        Fail("rate_limit"),
+        Fail("server_error"),
+        Fail("connection"),
+        BrokenStream("We have fifty", "cut"),
+        BrokenStream("We have fifty", "error"),
+        Reply(""),
+        Hang(),
+    ],
+    ids=["timeout", "429", "500", "dropped", "truncated", "stream-error", "empty", "hang"],
+)
+def test_every_turn_completes_whatever_the_model_does(
+    library: list[Any], store: Store, step: Any
+) -> None:
+    fake = FakeModel("faulty", [step])
+    gateway = ModelGateway(fake.model, fakes=[fake], backoff_s=0, retries=0, timeout_s=0.2)
+    deps = Deps(
+        library=library, grader=_LexicalGrader(), store=store, voice=PersonaVoice(gateway),
+        pushback_rounds=1,
+    )  # fmt: skip
+    session = TutorSession(deps, InMemorySaver())
+    session.start("faults")
+    view = session.reply("I refuse; I am revoking the key now.")
+    assert view.kind == "decision"  # the persona still answered (scripted or partial)
+    assert view.transcript[-1]["role"] == "persona" and view.transcript[-1]["text"]
+    view = session.reply("Still no.")
+    assert view.kind == "feedback" and view.grade is not None
+    attempt = store.history(store.learner("faults")).attempts[-1]
+    assert "I refuse; I am revoking the key now." in attempt.answer
+    assert attempt.status == "graded"
