@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     model_api_base: str | None = Field(
         default=None, description="Base URL for the primary model, e.g. a local server."
     )
+    judge: bool = Field(
+        default=False,
+        description="Grade with the model judge reconciled with the offline grader (needs a "
+        "model measured with `tutor eval --judge`); off: the offline grader alone.",
+    )
+    judge_votes: int = Field(default=1, ge=1, le=9, description="Judges per answer (majority).")
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default is a SQLite file in data_dir."
     )

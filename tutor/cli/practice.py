@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from rich.console import Console
 from rich.panel import Panel
@@ -46,14 +47,22 @@ def run_practice(
     ctx: Context, learner: str, console: Console, ask: Callable[[str], str] = input
 ) -> None:
     voice = None
+    grader: Any = ctx.grader
     if ctx.settings.model:
         from tutor.llm import ModelGateway
         from tutor.roleplay import PersonaVoice
 
-        voice = PersonaVoice(ModelGateway.from_settings(ctx.settings))
+        gateway = ModelGateway.from_settings(ctx.settings)
+        voice = PersonaVoice(gateway)
+        graded_by = "the offline engine"
+        if ctx.settings.judge:
+            from tutor.judging import JudgedGrader, RubricJudge
+
+            grader = JudgedGrader(ctx.grader, RubricJudge(gateway, votes=ctx.settings.judge_votes))
+            graded_by = "the model judge reconciled with the offline grader"
         console.print(
-            f"[cyan]Counterparts are played by {ctx.settings.model}; grading and scenarios "
-            "come from the offline engine.[/]"
+            f"[cyan]Counterparts are played by {ctx.settings.model}; grading: {graded_by}; "
+            "scenarios come from the offline engine.[/]"
         )
     knowledge = None
     try:
@@ -65,7 +74,8 @@ def run_practice(
         knowledge = None
     deps = Deps(
         library=ctx.library,
-        grader=ctx.grader,
+        grader=grader,
+        stance_grader=ctx.grader,
         store=ctx.store,
         knowledge=knowledge,
         voice=voice,

@@ -324,7 +324,9 @@ def _concepts(stems: list[str], negated: list[bool], lex: Lexicon) -> set[str]:
         if s in lex.words:
             for concept in lex.words[s]:
                 add(concept, negated[i])
-        elif s not in lex.stopwords and len(s) > 2 and not s.isdigit() and not _FINGERPRINT.match(s):
+        elif (
+            s not in lex.stopwords and len(s) > 2 and not s.isdigit() and not _FINGERPRINT.match(s)
+        ):
             found.add(f"NOT:w:{s}" if negated[i] else f"w:{s}")
     return found
 

@@ -52,12 +52,19 @@ class Deps:
     store: Store
     knowledge: Knowledge | None = None
     voice: Voice | None = None  # a model-played persona; None: scripted lines only
+    # Reads whether the learner is refusing or complying between pushback lines; must be fast
+    # and local, so a model judge is never asked mid-conversation. Default: ``grader``.
+    stance_grader: Grader | None = None
     pushback_rounds: int = 1
     max_answer_chars: int = 20_000
     by_id: dict[str, Scenario] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_id = {s.id: s for s in self.library}
+
+    @property
+    def stance_reader(self) -> Grader:
+        return self.stance_grader or self.grader
 
     def scenario(self, scenario_id: str) -> Scenario:
         return self.by_id[scenario_id]

@@ -33,6 +33,16 @@ def make(deps: Deps) -> Node:
             median_ms=median,
             previous_attempts=len(earlier),
         )
+        notes = []
+        if "offline_fallback" in grade.flags:
+            notes.append("The model grader did not answer; the offline grader marked this turn.")
+        if "needs_review" in grade.flags:
+            notes.append(
+                "The model grader and the offline grader disagreed on a critical point; the "
+                "stricter verdict stands and this answer is marked for a trainer's review."
+            )
+        if notes:
+            text = "\n".join(notes) + "\n\n" + text
         return {"feedback": text}
 
     return feedback

@@ -38,7 +38,9 @@ def next_line(deps: Deps, state: TutorState) -> int | None:
     replies = state.get("replies", [])
     if persona is None or not replies:
         return None
-    return pick_line(persona, stance(deps.grader, scenario, replies), state.get("used_lines", []))
+    return pick_line(
+        persona, stance(deps.stance_reader, scenario, replies), state.get("used_lines", [])
+    )
 
 
 def _scripted(
@@ -85,7 +87,7 @@ def make(deps: Deps) -> Node:
                 text = deps.voice.speak(
                     scenario,
                     list(transcript),
-                    stance(deps.grader, scenario, replies),
+                    stance(deps.stance_reader, scenario, replies),
                     on_text=_stream_writer(),
                 )
             except TutorError as exc:  # ModelUnavailable, StreamTruncated: scripted stand-in
