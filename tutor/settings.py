@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         "model measured with `tutor eval --judge`); off: the offline grader alone.",
     )
     judge_votes: int = Field(default=1, ge=1, le=9, description="Judges per answer (majority).")
+    generate: bool = Field(
+        default=False,
+        description="Have the model write each scenario from the knowledge base (checked by "
+        "code and a critic); the curated library stands in when it fails.",
+    )
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default is a SQLite file in data_dir."
     )
@@ -82,6 +87,10 @@ class Settings(BaseSettings):
     @property
     def resolved_chroma_path(self) -> Path:
         return self.chroma_path or self.data_dir / "chroma"
+
+    @property
+    def generated_dir(self) -> Path:
+        return self.data_dir / "generated"
 
     @property
     def checkpoint_path(self) -> Path:

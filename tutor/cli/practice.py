@@ -46,7 +46,16 @@ def _show_feedback(console: Console, view: TurnView) -> None:
 def run_practice(
     ctx: Context, learner: str, console: Console, ask: Callable[[str], str] = input
 ) -> None:
+    knowledge = None
+    try:
+        with console.status("Opening the knowledge base (the first run indexes it)..."):
+            knowledge = ctx.knowledge
+            knowledge.build()
+    except Exception as exc:  # noqa: BLE001 - practice works without grounding
+        console.print(f"[yellow]Knowledge base unavailable ({exc}); feedback will be shorter.[/]")
+        knowledge = None
     voice = None
+    generator = None
     grader: Any = ctx.grader
     if ctx.settings.model:
         from tutor.llm import ModelGateway
@@ -60,18 +69,18 @@ def run_practice(
 
             grader = JudgedGrader(ctx.grader, RubricJudge(gateway, votes=ctx.settings.judge_votes))
             graded_by = "the model judge reconciled with the offline grader"
+        written_by = "the curated library"
+        if ctx.settings.generate and knowledge is not None:
+            from tutor.generation import ScenarioGenerator
+
+            generator = ScenarioGenerator(
+                gateway, knowledge, ctx.settings.data_dir / "generation-cache"
+            )
+            written_by = "the model, grounded in the knowledge base (library as fallback)"
         console.print(
             f"[cyan]Counterparts are played by {ctx.settings.model}; grading: {graded_by}; "
-            "scenarios come from the offline engine.[/]"
+            f"scenarios: {written_by}.[/]"
         )
-    knowledge = None
-    try:
-        with console.status("Opening the knowledge base (the first run indexes it)..."):
-            knowledge = ctx.knowledge
-            knowledge.build()
-    except Exception as exc:  # noqa: BLE001 - practice works without grounding
-        console.print(f"[yellow]Knowledge base unavailable ({exc}); feedback will be shorter.[/]")
-        knowledge = None
     deps = Deps(
         library=ctx.library,
         grader=grader,
@@ -79,6 +88,8 @@ def run_practice(
         store=ctx.store,
         knowledge=knowledge,
         voice=voice,
+        generator=generator,
+        generated_dir=ctx.settings.generated_dir,
         pushback_rounds=ctx.settings.pushback_rounds,
         max_answer_chars=ctx.settings.answer_max_chars,
     )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from tutor.grading.result import Grade
 from tutor.learner.store import Store
+from tutor.scenarios.loader import load_scenario
 from tutor.scenarios.model import Scenario
 
 
@@ -55,6 +57,9 @@ class Deps:
     # Reads whether the learner is refusing or complying between pushback lines; must be fast
     # and local, so a model judge is never asked mid-conversation. Default: ``grader``.
     stance_grader: Grader | None = None
+    # Model-written scenarios (``tutor.generation.ScenarioGenerator``); None: library only.
+    generator: Any | None = None
+    generated_dir: Path | None = None  # where generated scenarios are kept, as YAML
     pushback_rounds: int = 1
     max_answer_chars: int = 20_000
     by_id: dict[str, Scenario] = field(init=False)
@@ -67,4 +72,10 @@ class Deps:
         return self.stance_grader or self.grader
 
     def scenario(self, scenario_id: str) -> Scenario:
+        """A library scenario, or a generated one kept in ``generated_dir`` (so a session that
+        resumes after a restart finds the scenario it was playing)."""
+        if scenario_id not in self.by_id and self.generated_dir is not None:
+            path = self.generated_dir / f"{scenario_id}.yaml"
+            if path.is_file():
+                self.by_id[scenario_id] = load_scenario(path)
         return self.by_id[scenario_id]

@@ -249,6 +249,14 @@ class Store:
             s.flush()
             return attempt.id
 
+    def retarget_attempt(self, attempt_id: int, scenario_id: str) -> None:
+        """Point a not-yet-answered attempt at the scenario actually shown (a generated one)."""
+        with self.session() as s:
+            attempt = s.get(Attempt, attempt_id)
+            if attempt is None:
+                raise TutorError(f"attempt {attempt_id} does not exist")
+            attempt.scenario_id = scenario_id
+
     def record_reply(
         self, attempt_id: int, text: str, decision_ms: int | None, hints_used: int = 0
     ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tutor import frameworks
@@ -41,8 +42,35 @@ def briefing(scenario: Scenario) -> str:
     return "\n\n".join(parts)
 
 
+def _generate(deps: Deps, generator: Any, chosen: Scenario) -> tuple[Scenario | None, str]:
+    """A model-written scenario for the same risks, role and difficulty, or why not."""
+    from tutor.errors import TutorError
+    from tutor.generation import GenerationTarget, export_yaml
+
+    target = GenerationTarget(
+        risks=chosen.risks, role=chosen.roles[0], difficulty=chosen.difficulty
+    )
+    try:
+        generated = asyncio.run(generator.generate(target))
+    except TutorError as exc:  # GenerationFailed: the curated scenario stands in
+        return None, f"No scenario could be generated ({exc}); a curated one stood in."
+    if deps.generated_dir is not None:
+        export_yaml(generated, deps.generated_dir)
+    deps.by_id[generated.scenario.id] = generated.scenario
+    cited = ", ".join(generated.citations)
+    return generated.scenario, f"Scenario written by {generated.model} from {cited}."
+
+
 def make(deps: Deps) -> Node:
     def compose(state: TutorState) -> dict[str, Any]:
-        return {"briefing": briefing(deps.scenario(state["scenario_id"]))}
+        scenario = deps.scenario(state["scenario_id"])
+        if deps.generator is None:
+            return {"briefing": briefing(scenario)}
+        generated, notice = _generate(deps, deps.generator, scenario)
+        notices = [*state.get("notices", []), notice]
+        if generated is None:
+            return {"briefing": briefing(scenario), "notices": notices}
+        deps.store.retarget_attempt(state["attempt_id"], generated.id)
+        return {"scenario_id": generated.id, "briefing": briefing(generated), "notices": notices}
 
     return compose
