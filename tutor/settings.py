@@ -69,6 +69,10 @@ class Settings(BaseSettings):
         default=None, description="Use a Chroma server (HttpClient) instead of a local folder."
     )
     chroma_port: int = 8000
+    log_level: str = Field(
+        default="ERROR",
+        description="Python log level for the CLI; model retries and fallbacks log at WARNING.",
+    )
     pushback_rounds: int = Field(default=1, ge=0, le=5)
     answer_max_chars: int = Field(default=20_000, ge=100)
 

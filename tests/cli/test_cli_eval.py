@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -24,3 +26,16 @@ def test_eval_json_reports_grader_and_recorded_judge() -> None:
     assert {"judge", "offline", "reconciled"} <= set(judged)
     assert judged["offline"]["agreement"] == report["grader"]["test"]["agreement"]
     assert report["ok"] is True
+
+
+def test_a_bad_setting_is_one_clear_line(
+    run_main: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tutor.settings import get_settings
+
+    monkeypatch.setenv("TUTOR_PUSHBACK_ROUNDS", "lots")
+    get_settings.cache_clear()
+    result = run_main("scenarios", "list")
+    assert result.code == 2
+    assert result.err.strip().count("\n") == 0
+    assert "TUTOR_PUSHBACK_ROUNDS" in result.err and "Traceback" not in result.err

@@ -6,11 +6,13 @@ tracebacks are for bugs only.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
@@ -19,6 +21,7 @@ from tutor.cli.context import Context
 from tutor.errors import InputError, TutorError
 from tutor.evals.grader_eval import DEV_FLOOR, RECALL_FLOOR, TEST_FLOOR
 from tutor.scenarios.loader import load_scenario, scenario_files, validate_all
+from tutor.settings import get_settings
 
 app = typer.Typer(
     help="NHI security tutor: practise decisions about service accounts, keys, tokens and agents.",
@@ -233,9 +236,16 @@ def main() -> None:
     from typer import _click  # typer bundles its own click; usage errors are its classes
 
     try:
+        level = get_settings().log_level.upper()
+        logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "ERROR")
         code = app(standalone_mode=False)
     except TutorError as exc:
         say_error(f"error: {exc}")
+        sys.exit(2)
+    except ValidationError as exc:  # a bad TUTOR_* variable or .env entry
+        first = exc.errors()[0]
+        name = "TUTOR_" + "_".join(str(p) for p in first["loc"]).upper()
+        say_error(f"error: setting {name}: {first['msg']}")
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
