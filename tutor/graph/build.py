@@ -20,7 +20,7 @@ from tutor.graph.nodes import (
     select,
     update_learner,
 )
-from tutor.graph.routes import route_after_decision
+from tutor.graph.routes import route_after_decision, route_after_roleplay
 from tutor.graph.state import TutorState
 
 
@@ -39,7 +39,9 @@ def build_graph(deps: Deps, checkpointer: BaseCheckpointSaver[Any] | None) -> An
     g.add_edge("select", "retrieve")
     g.add_edge("retrieve", "compose")
     g.add_edge("compose", "roleplay")
-    g.add_edge("roleplay", "await_decision")
+    g.add_conditional_edges(
+        "roleplay", route_after_roleplay, {"await_decision": "await_decision", "grade": "grade"}
+    )
     g.add_conditional_edges(
         "await_decision",
         partial(route_after_decision, deps=deps),
