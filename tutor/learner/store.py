@@ -151,8 +151,22 @@ class LearnerHistory:
         """The newest attempt's turn number; reviews and recency are counted in these."""
         return max((a.turn for a in self.attempts), default=0)
 
-    def median_decision_ms(self) -> float | None:
-        times = [a.decision_ms for a in self.attempts if a.decision_ms is not None]
+    def decision_times(
+        self, *, graded_only: bool = False, excluding: int | None = None
+    ) -> list[int]:
+        """Decision times in ms; feedback compares a turn with the graded ones before it."""
+        return [
+            a.decision_ms
+            for a in self.attempts
+            if a.decision_ms is not None
+            and a.id != excluding
+            and (a.status == "graded" or not graded_only)
+        ]
+
+    def median_decision_ms(
+        self, *, graded_only: bool = False, excluding: int | None = None
+    ) -> float | None:
+        times = self.decision_times(graded_only=graded_only, excluding=excluding)
         return statistics.median(times) if times else None
 
 

@@ -15,22 +15,13 @@ def make(deps: Deps) -> Node:
         scenario = deps.scenario(state["scenario_id"])
         grade = Grade.model_validate(state["grade"])
         history = deps.store.history(state["learner_id"])
-        earlier = [
-            a.decision_ms
-            for a in history.attempts
-            if a.status == "graded" and a.id != state["attempt_id"] and a.decision_ms
-        ]
-        earlier.sort()
-        median = None
-        if earlier:
-            mid = len(earlier) // 2
-            median = earlier[mid] if len(earlier) % 2 else (earlier[mid - 1] + earlier[mid]) / 2
+        earlier = history.decision_times(graded_only=True, excluding=state["attempt_id"])
         text = build_feedback(
             scenario,
             grade,
             state.get("passages", []),
             decision_ms=state.get("decision_ms") or None,
-            median_ms=median,
+            median_ms=history.median_decision_ms(graded_only=True, excluding=state["attempt_id"]),
             previous_attempts=len(earlier),
         )
         notes = []
