@@ -156,3 +156,44 @@ def test_score_and_pass_come_from_the_verdicts(scenario) -> None:  # type: ignor
 def test_lexical_only_mode_still_grades_clear_answers(scenario) -> None:  # type: ignore[no-untyped-def]
     grade = OfflineGrader(semantic=False).grade(scenario, GOOD)
     assert met(grade, "revoke-now") and met(grade, "investigate-use")
+
+
+def _library_scenario(name: str) -> Scenario:
+    return load_scenario(SCENARIO.parent / f"{name}.yaml")
+
+
+def test_a_negated_clause_commits_no_mistake(grader) -> None:  # type: ignore[no-untyped-def]
+    """ "Secrets don't travel through Slack, DM or not" refuses to send the token."""
+    grade = grader.grade(
+        _library_scenario("bot-token-requested-in-slack-dm"),
+        "Production secrets don't travel through Slack, DM or not.",
+    )
+    assert not made(grade, "send-token")
+
+
+def test_the_same_words_affirmed_are_still_the_mistake(grader) -> None:  # type: ignore[no-untyped-def]
+    grade = grader.grade(
+        _library_scenario("bot-token-requested-in-slack-dm"),
+        "Fine, I'll send Jonas the xoxb token on Slack.",
+    )
+    assert made(grade, "send-token") and not grade.passed
+
+
+def test_telling_someone_no_is_a_bare_refusal(grader) -> None:  # type: ignore[no-untyped-def]
+    grade = grader.grade(
+        _library_scenario("hotfix-push-with-release-bot-token"), "I'd tell Mia no."
+    )
+    assert met(grade, "refuse-bot-token")
+
+
+def test_approval_once_the_named_fix_is_in_is_not_an_approval_as_is(grader) -> None:  # type: ignore[no-untyped-def]
+    scenario = _library_scenario("github-oidc-role-missing-sub-condition")
+    waiting = grader.grade(scenario, "Pin the sub claim to production. Once that's in, approve.")
+    assert not made(waiting, "approve-aud-only")
+    as_is = grader.grade(scenario, "Approve the PR as it is for the demo.")
+    assert made(as_is, "approve-aud-only")
+
+
+def test_ct_is_cloudtrail_in_shorthand(scenario, grader) -> None:  # type: ignore[no-untyped-def]
+    grade = grader.grade(scenario, "kill the AKIA now. CT all regions for the key id since 16:05.")
+    assert met(grade, "investigate-use")

@@ -90,3 +90,13 @@ def test_clause_spans_index_the_original_text() -> None:
     text = "Kill the AKIA now; then pull CloudTrail for it."
     for c in analyse(text):
         assert text[c.start : c.end] == c.text
+
+
+def test_or_not_concedes_rather_than_decides() -> None:
+    found = analyse("Secrets never go through Slack, DM or not.")
+    assert all("share" not in c.concepts for c in found if c.text.startswith("DM"))
+
+
+def test_once_that_is_in_conditions_the_approval() -> None:
+    found = analyse("Pin the sub claim. Once that's in, approve.")
+    assert found[-1].conditional

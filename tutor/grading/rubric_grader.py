@@ -118,6 +118,10 @@ def _is_refusal(examples: tuple[_Example, ...]) -> bool:
     return refusing * 2 > len(examples)
 
 
+def _refuses(concepts: frozenset[str]) -> bool:
+    return "deny" in concepts or any(c.startswith("NOT:") for c in concepts)
+
+
 def _units(clauses: list[Clause]) -> list[_Unit]:
     units = [
         _Unit(c.start, c.end, c.concepts, c.deferred, c.conditional, c.hypothetical)
@@ -139,6 +143,7 @@ def _units(clauses: list[Clause]) -> list[_Unit]:
 
 
 _BARE_REFUSAL = frozenset({"deny"})
+_REFUSAL_FILLER = frozenset({REF, "notify"})  # "I'd tell Mia no" is a bare refusal too
 # Safe qualities a learner adds to an action ("staging keeps its OWN service account"); a
 # mistake example without them describes a different, unsafe action.
 _SAFEGUARDS = frozenset(
@@ -161,7 +166,7 @@ def _coverage(
         refusal
         and "deny" in unit.concepts
         and unit.concepts - _BARE_REFUSAL
-        <= {c for c in unit.concepts if c.startswith(("w:", "NOT:")) or c == REF}
+        <= {c for c in unit.concepts if c.startswith(("w:", "NOT:")) or c in _REFUSAL_FILLER}
     ):
         return 1.0  # a bare "No." / "Deny." answers a refusal criterion whatever its object
     if example.actions == {DEFER}:
@@ -281,6 +286,8 @@ class OfflineGrader:
                 for example in examples:
                     if any(c[4:] in done_now for c in example.concepts if c.startswith("NOT:")):
                         continue
+                    if _refuses(unit.concepts) and not _refuses(example.concepts):
+                        continue  # "secrets don't travel through Slack" sends nothing
                     cov = _coverage(example, unit, lex, safeguards=True)
                     if (
                         cov >= MISTAKE_COVERAGE

@@ -201,6 +201,8 @@ _HYPOTHETICAL = {
 }
 _CONCESSIVE_START = {"but", "howev", "though", "although"}
 _CONDITION_START = {"if", "onc", "when", "after", "provid", "unless", "until", "onli"}
+# "Once that's in, approve": waiting on the fix just named (an "if" only asks a question).
+_AFTER_FIX = {"onc", "after", "provid"}
 _HYPOTHETICAL_START = {"if", "unless", "whether", "suppos", "imagin"}
 _REFUSAL_START = {"no", "none", "not", "never", "nope", "nah", "zero"}
 _REFUSED_OBJECTS = {"credential", "admin", "permissions", "production", "service_account"}
@@ -424,6 +426,10 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
             and works[i - 1].negated[-1:] == [True]
         ):
             w.negated = [True] * len(w.stems)  # "I won't reset it or DM any password"
+        if w.stems[-2:] == ["or", "not"]:
+            w.negated = [True] * len(
+                w.stems
+            )  # "DM or not": whatever the channel, it decides nothing
         # "Ideally you'd revoke it, but ..." : the first clause is set up to be rejected.
         if i > 0 and w.stems and w.stems[0] in _CONCESSIVE_START:
             prev = works[i - 1]
@@ -453,7 +459,12 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
             elif not first:
                 deferred[i - 1] = True
         # "Once the sub condition is in, approve": the approval depends on a real precondition.
-        if w.stems and w.stems[0] in _CONDITION_START and flips[i] and not w.deferred:
+        if (
+            w.stems
+            and w.stems[0] in _CONDITION_START
+            and (flips[i] or (w.stems[0] in _AFTER_FIX and REF in concept_sets[i] and not acts[i]))
+            and not w.deferred
+        ):
             if first and not last:
                 conditional[i + 1] = True
             elif not first:
@@ -484,6 +495,8 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
             concepts.add("deny")  # "no PAT", "no admin:org", "none of the three", "no exception"
         if w.stems and w.stems[-1] in {"no", "nope", "nah"} and not positive_acts - {"notify"}:
             concepts.add("deny")  # "I'd tell Mia no", "the answer is no"
+        if "logs" in concepts and not positive_act and len(concepts) <= 4:
+            concepts.add("investigate")  # a terse "CT all regions" is a step: read those logs
         if deferred[i]:
             concepts.add(DEFER)
         clauses.append(
