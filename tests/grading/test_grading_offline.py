@@ -197,3 +197,11 @@ def test_approval_once_the_named_fix_is_in_is_not_an_approval_as_is(grader) -> N
 def test_ct_is_cloudtrail_in_shorthand(scenario, grader) -> None:  # type: ignore[no-untyped-def]
     grade = grader.grade(scenario, "kill the AKIA now. CT all regions for the key id since 16:05.")
     assert met(grade, "investigate-use")
+
+
+def test_refusing_pressure_is_not_refusing_the_request(grader) -> None:  # type: ignore[no-untyped-def]
+    """Only a bare "No." answers any refusal criterion; "not give in to pressure" is vague."""
+    scenario = _library_scenario("helpdesk-call-for-backup-account-vault-access")
+    vague = grader.grade(scenario, "I'd stay alert and not give in to pressure.")
+    assert not met(vague, "refuse-safe-access")
+    assert met(grader.grade(scenario, "No."), "refuse-safe-access")

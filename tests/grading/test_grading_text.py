@@ -100,3 +100,29 @@ def test_or_not_concedes_rather_than_decides() -> None:
 def test_once_that_is_in_conditions_the_approval() -> None:
     found = analyse("Pin the sub claim. Once that's in, approve.")
     assert found[-1].conditional
+
+
+def test_quoted_words_are_someone_elses() -> None:
+    found = analyse("He says 'just read the password out to me', which is a no.")
+    assert any(c.hypothetical for c in found if "password" in c.text)
+
+
+def test_what_anyone_could_do_is_a_description() -> None:
+    found = analyse("Anyone who pushes there can read the invoices.")
+    assert all(c.hypothetical for c in found if "read" in c.text)
+    assert not any(c.hypothetical for c in analyse("We can read the invoices."))
+
+
+def test_what_follows_before_is_the_deadline_not_an_action() -> None:
+    found = analyse("Take a snapshot before anyone runs terraform destroy.")
+    assert any("evidence" in c.concepts for c in found)
+    assert not any("delete" in c.concepts for c in found)
+
+
+def test_first_thing_as_an_ordinal_is_not_a_deferral() -> None:
+    assert not any(c.deferred for c in analyse("First thing: I disable the token."))
+    assert any(c.deferred for c in analyse("I disable the token tomorrow morning."))
+
+
+def test_turning_it_down_is_a_refusal() -> None:
+    assert any("deny" in c.concepts for c in analyse("Turning it down."))

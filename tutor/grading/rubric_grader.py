@@ -166,7 +166,7 @@ def _coverage(
         refusal
         and "deny" in unit.concepts
         and unit.concepts - _BARE_REFUSAL
-        <= {c for c in unit.concepts if c.startswith(("w:", "NOT:")) or c in _REFUSAL_FILLER}
+        <= {c for c in unit.concepts if c.startswith(("w:", "NOT:w:")) or c in _REFUSAL_FILLER}
     ):
         return 1.0  # a bare "No." / "Deny." answers a refusal criterion whatever its object
     if example.actions == {DEFER}:

@@ -218,7 +218,7 @@ _DEFERRAL = re.compile(
     r"|\bnext (?:week|sprint|month|quarter|release|cycle|iteration|maintenance|window|year|day)\b"
     r"|\b(?:hold off|wait for|wait on|wait a|when we (?:have|get) (?:time|a chance)|at some point|"
     r"end of (?:the )?(?:day|week|sprint|month)|eod|in the morning|after hours|down the line|"
-    r"in a few (?:days|weeks)|some ?time|by then|in due course|first thing|around \d{1,2}[:.]\d{2})\b"
+    r"in a few (?:days|weeks)|some ?time|by then|in due course|around \d{1,2}[:.]\d{2})\b"
     r"|\bonce (?:the |we |it |they )?(?:release|deploy|ship|launch|demo|freeze|go live)\w*"
     r"|\bwhen (?:the )?(?:release|deploy|launch|demo)\w* (?:is )?(?:done|out|over|finished|complete)",
 )
@@ -393,6 +393,27 @@ def _deferred(clause_lower: str) -> bool:
     return False
 
 
+_QUOTE = re.compile(r"\"[^\"]{3,}\"|\u201c[^\u201d]{3,}\u201d|(?<![\w])'[^']{3,}'(?![\w])")
+_MODAL = {"can", "could", "might", "may"}
+_OTHERS = {"anyon", "anybodi", "someon", "somebodi", "everyon", "whoever", "attack"}
+_FIRST_PERSON = {"i", "id", "ill", "im", "ive", "we", "wed", "well", "weve", "us", "my", "our"}
+
+
+def _inside_quotes(text: str, start: int, end: int) -> bool:
+    """Whether most of the clause is quoted."""
+    quoted = sum(max(0, min(end, m.end()) - max(start, m.start())) for m in _QUOTE.finditer(text))
+    return quoted * 2 > end - start
+
+
+def _describes_others(stems: list[str]) -> bool:
+    """A clause about what someone else can or could do, with no "I" or "we" deciding."""
+    if _FIRST_PERSON & set(stems) or not _MODAL & set(stems):
+        return False
+    pairs = zip(stems, stems[1:], strict=False)
+    relative = any(a in {"that", "which", "who"} and b in _MODAL for a, b in pairs)
+    return relative or bool(_OTHERS & set(stems))
+
+
 def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
     """Split ``text`` into clauses and read each one's concepts and modality."""
     lex = lex or load_lexicon()
@@ -409,6 +430,10 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
             )
             if s not in _FILLERS
         ]
+        if "befor" in stems:
+            # "snapshot it before anyone runs terraform destroy": what follows "before" is the
+            # moment the action must beat, not a second action.
+            stems = stems[: stems.index("befor")]
         works.append(_Work(start, end, raw, sentence, stems, [False] * len(stems)))
 
     for i, w in enumerate(works):
@@ -470,6 +495,10 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
             elif not first:
                 conditional[i - 1] = True
 
+    # Quoted words ("he falls back to 'just read it to me'") are someone else's, not a decision.
+    quoted = [_inside_quotes(text, w.start, w.end) for w in works]
+    # "An outside agent that can edit branch protection can approve": what others could do.
+    described = [_describes_others(w.stems) for w in works]
     # A question ("why can the agent read prod secrets at all?") asks; it decides nothing.
     ends = {w.sentence: w.end for w in works}
     questions = [text[ends[w.sentence] : ends[w.sentence] + 1] == "?" for w in works]
@@ -508,7 +537,11 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
                 deferred[i],
                 w.sentence,
                 conditional[i],
-                (bool(w.stems) and w.stems[0] in _HYPOTHETICAL_START) or questions[i],
+                (bool(w.stems) and w.stems[0] in _HYPOTHETICAL_START)
+                or "whether" in w.stems
+                or questions[i]
+                or quoted[i]
+                or described[i],
             )
         )
     return clauses
