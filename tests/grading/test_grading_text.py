@@ -126,3 +126,19 @@ def test_first_thing_as_an_ordinal_is_not_a_deferral() -> None:
 
 def test_turning_it_down_is_a_refusal() -> None:
     assert any("deny" in c.concepts for c in analyse("Turning it down."))
+
+
+def test_a_trailing_so_no_rejects_what_the_sentence_proposed() -> None:
+    found = analyse("Deleting the namespace would wipe the evidence, so no.")
+    assert not any("delete" in c.concepts for c in found)
+    assert any("NOT:delete" in c.concepts for c in found)
+
+
+def test_what_i_thought_about_doing_is_not_what_i_did() -> None:
+    found = analyse("I thought about checking the password out to be helpful, but no.")
+    assert found[0].hypothetical
+
+
+def test_a_leading_before_keeps_the_action_after_it() -> None:
+    found = analyse("Before I reply at all I suspend its GitHub App installation.")
+    assert "revoke" in found[0].concepts

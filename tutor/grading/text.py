@@ -399,10 +399,46 @@ _OTHERS = {"anyon", "anybodi", "someon", "somebodi", "everyon", "whoever", "atta
 _FIRST_PERSON = {"i", "id", "ill", "im", "ive", "we", "wed", "well", "weve", "us", "my", "our"}
 
 
+_BARE_NO_WORDS = {
+    "so",
+    "no",
+    "nope",
+    "that",
+    "thats",
+    "is",
+    "a",
+    "as",
+    "well",
+    "then",
+    "the",
+    "answer",
+    "my",
+    "too",
+    "also",
+}
+_CONSIDERED = {"thought", "consid", "tempt", "contempl"}
+
+
+def _drop_deadline(stems: list[str]) -> list[str]:
+    """Drop the event an action must beat: "snapshot it before anyone runs terraform destroy"
+    and "before I reply I suspend the app" do not destroy or reply."""
+    if "befor" not in stems:
+        return stems
+    at = stems.index("befor")
+    if at > 0:
+        return stems[:at]
+    resume = next((k for k in range(2, len(stems)) if stems[k] in _NEW_SUBJECT), len(stems))
+    return stems[resume:]
+
+
+def _is_bare_no(stems: list[str]) -> bool:
+    return "no" in stems and set(stems) <= _BARE_NO_WORDS
+
+
 def _inside_quotes(text: str, start: int, end: int) -> bool:
-    """Whether most of the clause is quoted."""
+    """Whether a good part of the clause is quoted ("he falls back to 'just read it out'")."""
     quoted = sum(max(0, min(end, m.end()) - max(start, m.start())) for m in _QUOTE.finditer(text))
-    return quoted * 2 > end - start
+    return quoted * 10 >= (end - start) * 4
 
 
 def _describes_others(stems: list[str]) -> bool:
@@ -430,14 +466,16 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
             )
             if s not in _FILLERS
         ]
-        if "befor" in stems:
-            # "snapshot it before anyone runs terraform destroy": what follows "before" is the
-            # moment the action must beat, not a second action.
-            stems = stems[: stems.index("befor")]
+        stems = _drop_deadline(stems)
         works.append(_Work(start, end, raw, sentence, stems, [False] * len(stems)))
 
     for i, w in enumerate(works):
         w.deferred = _deferred(expanded_cache[i])
+        if _is_bare_no(w.stems) and i > 0 and works[i - 1].sentence == w.sentence:
+            # "Jonas's idea of deleting the namespace would wipe the evidence, so no."
+            for prev in works[:i]:
+                if prev.sentence == w.sentence:
+                    prev.negated = [True] * len(prev.stems)
         if _mark_negation(w, lex) == "anaphoric":
             # Reject the nearest earlier clause that says something ("..., so instead of that").
             for prev in reversed(works[:i]):
@@ -539,6 +577,7 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
                 conditional[i],
                 (bool(w.stems) and w.stems[0] in _HYPOTHETICAL_START)
                 or "whether" in w.stems
+                or bool(_CONSIDERED & set(w.stems))
                 or questions[i]
                 or quoted[i]
                 or described[i],
