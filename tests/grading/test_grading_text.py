@@ -142,3 +142,13 @@ def test_what_i_thought_about_doing_is_not_what_i_did() -> None:
 def test_a_leading_before_keeps_the_action_after_it() -> None:
     found = analyse("Before I reply at all I suspend its GitHub App installation.")
     assert "revoke" in found[0].concepts
+
+
+def test_a_quoted_reply_ends_its_sentence() -> None:
+    found = analyse("'Raise a ticket.' After hanging up I'd phone his manager.")
+    assert found[0].sentence != found[-1].sentence
+
+
+def test_telling_someone_no_reports_nothing() -> None:
+    found = analyse("So I'd tell him no.")
+    assert "deny" in found[0].concepts and "notify" not in found[0].concepts

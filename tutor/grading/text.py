@@ -19,12 +19,12 @@ REF = "REF"
 _PRONOUNS = {"it", "them", "that", "this", "those", "these", "one"}
 
 _BOUNDARY = re.compile(
-    r"[.!?](?=\s|$)|[;\n\u2022]|:(?=\s)|,(?=\s)|\s[-\u2013\u2014]+\s|\(|\)"
+    r"[.!?]['\"\u2019\u201d]?(?=\s|$)|[;\n\u2022]|:(?=\s)|,(?=\s)|\s[-\u2013\u2014]+\s|\(|\)"
     r"|(?=\b(?:but|however|then|instead|rather|although|though|whereas|because|since|and|unless|"
     r"except|otherwise|meanwhile|plus|also|if|once|so|provided|whereas)\b)",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
+_SENTENCE_END = re.compile(r"[.!?]['\"\u2019\u201d]?(?=\s|$)|\n")
 _CONTRACTIONS = (
     (re.compile(r"\bwon'?t\b"), "will not"),
     (re.compile(r"\bcan'?t\b|\bcannot\b"), "can not"),
@@ -562,6 +562,7 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
             concepts.add("deny")  # "no PAT", "no admin:org", "none of the three", "no exception"
         if w.stems and w.stems[-1] in {"no", "nope", "nah"} and not positive_acts - {"notify"}:
             concepts.add("deny")  # "I'd tell Mia no", "the answer is no"
+            concepts.discard("notify")  # telling him no reports nothing
         if "logs" in concepts and not positive_act and len(concepts) <= 4:
             concepts.add("investigate")  # a terse "CT all regions" is a step: read those logs
         if deferred[i]:
