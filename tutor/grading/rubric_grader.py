@@ -316,15 +316,12 @@ class OfflineGrader:
         immediate = {cid: imm for cid, _, imm in compiled.criteria}
         refusal = {cid: _is_refusal(examples) for cid, examples, _ in compiled.criteria}
 
-        def refuses(clause: Clause) -> bool:
-            return "deny" in clause.concepts or any(k.startswith("NOT:") for k in clause.concepts)
-
         # Embeddings do not see "not": a refusal criterion is only compared with clauses that
         # refuse something, any other criterion only with clauses that refuse nothing.
         by_id = {v.id: v for v in criteria}
         for wants_refusal in (False, True):
             ids = [cid for cid in open_ids if refusal[cid] == wants_refusal]
-            pool = [c for c in clauses if refuses(c) == wants_refusal and len(c.text) > 3]
+            pool = [c for c in clauses if _refuses(c.concepts) == wants_refusal and len(c.text) > 3]
             if not ids or not pool:
                 continue
             found = semantic.best_matches(scenario, ids, [c.text for c in pool])
