@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import ipaddress
+import os
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -220,10 +221,16 @@ def build_scenario() -> Callable[..., Any]:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Any:
-    from tutor.learner.store import Store
+    """A fresh learner store: SQLite by default; STORE_TEST_DATABASE_URL runs the same tests on
+    another database (e.g. a throwaway PostgreSQL, see scripts/postgres_check.sh). Not TUTOR_*:
+    those are cleared for every test."""
+    from tutor.learner.store import Base, Store
 
-    s = Store("sqlite:///" + str(tmp_path / "t.sqlite"))
+    url = os.environ.get("STORE_TEST_DATABASE_URL") or "sqlite:///" + str(tmp_path / "t.sqlite")
+    s = Store(url)
     yield s
+    if os.environ.get("STORE_TEST_DATABASE_URL"):
+        Base.metadata.drop_all(s.engine)
     s.engine.dispose()
 
 
