@@ -325,8 +325,8 @@ class OfflineGrader:
             if not ids or not pool:
                 continue
             found = semantic.best_matches(scenario, ids, [c.text for c in pool])
-            for cid, (similarity, index) in found.items():
+            for cid, index in found.items():
                 clause = pool[index]
-                if similarity >= semantic.THRESHOLD and not (clause.deferred and immediate[cid]):
+                if not (clause.deferred and immediate[cid]):
                     by_id[cid].met = True
                     by_id[cid].evidence = clause.text.strip()

@@ -5,6 +5,11 @@ in the org chart" for "verify out of band"). The bundled MiniLM model (run local
 onnxruntime, no network) catches many of them. Embeddings cannot see negation or deferral, so
 only clauses the lexical reading found affirmative are compared, and only to grant a criterion,
 never to find a mistake.
+
+A clause is granted a criterion when it is very close to it (``THRESHOLD``), or fairly close
+(``DISTINCT_THRESHOLD``) and clearly closer to it than to any other criterion or mistake of
+the rubric (``DISTINCT_MARGIN``): "try Daniel on the number HR has" is not near any wording
+of "verify the caller", but it is nearer to it than to anything else the rubric describes.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ import numpy.typing as npt
 from tutor.scenarios.model import Scenario
 
 THRESHOLD = 0.55
+DISTINCT_THRESHOLD = 0.50
+DISTINCT_MARGIN = 0.10
+_MISTAKE = "mistake:"
 
 
 @lru_cache(maxsize=1)
@@ -34,22 +42,33 @@ def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
 
 
 @lru_cache(maxsize=256)
-def criterion_vectors(scenario: Scenario) -> dict[str, npt.NDArray[np.float32]]:
-    """Each criterion's examples (and its text), embedded once per scenario."""
-    return {c.id: encode([*c.examples, c.text]) for c in scenario.rubric.criteria}
+def item_vectors(scenario: Scenario) -> dict[str, npt.NDArray[np.float32]]:
+    """Each criterion's and mistake's examples (and text), embedded once per scenario."""
+    vectors = {c.id: encode([*c.examples, c.text]) for c in scenario.rubric.criteria}
+    for m in scenario.rubric.mistakes:
+        vectors[_MISTAKE + m.id] = encode([*m.examples, m.text])
+    return vectors
 
 
 def best_matches(
     scenario: Scenario, criterion_ids: Sequence[str], clauses: Sequence[str]
-) -> dict[str, tuple[float, int]]:
-    """For each criterion, the highest similarity to any clause and that clause's index."""
+) -> dict[str, int]:
+    """For each criterion some clause paraphrases, the index of the closest such clause."""
     if not clauses or not criterion_ids:
         return {}
-    vectors = criterion_vectors(scenario)
     clause_vecs = encode(clauses)
-    out: dict[str, tuple[float, int]] = {}
+    sims = {
+        item: (clause_vecs @ vecs.T).max(axis=1) for item, vecs in item_vectors(scenario).items()
+    }
+    out: dict[str, int] = {}
     for cid in criterion_ids:
-        sims = clause_vecs @ vectors[cid].T
-        flat = int(np.argmax(sims))
-        out[cid] = (float(sims.flat[flat]), flat // sims.shape[1])
+        own = sims[cid]
+        rivals = [s for item, s in sims.items() if item != cid]
+        nearest_rival = np.max(np.stack(rivals), axis=0) if rivals else np.zeros_like(own)
+        for k in np.argsort(-own):
+            close = own[k] >= THRESHOLD
+            distinct = own[k] >= DISTINCT_THRESHOLD and own[k] - nearest_rival[k] >= DISTINCT_MARGIN
+            if close or distinct:
+                out[cid] = int(k)
+                break
     return out
