@@ -13,7 +13,11 @@ _QUOTED = re.compile(
     r"\"[^\"]{0,400}\"|\u201c[^\u201d]{0,400}\u201d|`[^`]{0,400}`|'[^'\n]{12,400}'"
 )
 
-_GRADERISH = r"(?:grader|grading\s+(?:model|system|bot)|judge|evaluator|marker|examiner|assessor|scorer|rubric)"
+_GRADERISH = (
+    r"(?:(?:auto-?)?grader|(?:grading|scoring|marking|evaluation|assessment)\s+"
+    r"(?:model|system|bot|engine|pipeline|tool|script)|judge|evaluator|marker|examiner|assessor|"
+    r"scorer|rubric)"
+)
 _ADDRESSABLE = r"(?:model|assistant|llm|ai|chatgpt|gpt|claude|system|bot)"
 _TARGETS = (
     r"(?:instructions?|rubric|criteria|rules|prompt|grading|guidelines|scoring|marking\s+scheme)"
@@ -29,7 +33,10 @@ _PATTERNS = [
     r"<\|?\s*(?:system|im_start|im_end|assistant)\b|\[/?(?:inst|system)\]|</?(?:answer|system|instructions?)>",
     rf"\b(?:you\s+are|act\s+as|pretend\s+to\s+be|as)\s+(?:now\s+)?(?:the|a|an)\s+{_GRADERISH}\b",
     rf"\b(?:dear|hey|hi|hello|attention|note\s+to)\s+(?:the\s+)?(?:{_GRADERISH}|{_ADDRESSABLE})\b",
-    rf"\bto\s+the\s+{_GRADERISH}\b",
+    rf"\b(?:to|for)\s+the\s+{_GRADERISH}\b",
+    r"\bset\s+(?:the\s+)?(?:passed|pass|score|grade|result|verdict)\s+(?:to|=|as)\s*[\"']?(?:true|1(?:\.0+)?|100|pass(?:ed)?)\b",
+    r"\bregardless\s+of\s+(?:the\s+|your\s+|any\s+)?(?:rubric|criteria|grading|scoring|marking|instructions?)\b",
+    r"\b(?:already\s+)?(?:validated|pre-?approved|certified|verified)\s+this\s+(?:response|answer|submission)\b",
     rf"\b{_GRADERISH}\s*[,:]?\s+(?:please\s+)?(?:ignore|mark|give|score|pass|award|grade|disregard|override|accept)\b",
     rf"\b{_ADDRESSABLE}\s*[,:]\s+(?:please\s+)?(?:ignore|mark|give|score|pass|award|grade|disregard|override|accept)\b",
     r"\b(?:this|my)\s+(?:answer|response)\s+(?:is|should\s+be|must\s+be|deserves\s+to\s+be)\s+(?:marked|graded|scored|considered)?\s*(?:as\s+)?(?:correct|passed|a\s+pass|perfect|full\s+marks)",
