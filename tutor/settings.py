@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import Field
@@ -47,6 +48,14 @@ class Settings(BaseSettings):
     )
     model_api_base: str | None = Field(
         default=None, description="Base URL for the primary model, e.g. a local server."
+    )
+    # The same values as ``tutor.llm.gateway.SchemaMode`` (a test keeps them equal); spelled
+    # out here so that reading settings does not import the model stack.
+    model_schema_mode: Literal["auto", "json_schema", "json_object", "none"] = Field(
+        default="auto",
+        description="How structured answers are requested: json_schema (OpenAI form), "
+        "json_object (llama-cpp-python's server), none (schema in the prompt only), or auto "
+        "(json_schema where litellm knows the model supports it, else none).",
     )
     judge: bool = Field(
         default=False,

@@ -6,7 +6,10 @@
 #   scripts/local_model/serve.sh status             say whether it is up and which model
 #
 # Always 127.0.0.1:8765 (fixed: cassettes record host and port and are matched on them),
-# fixed seed, fixed context size. Run setup.sh first. See README.md in this folder.
+# fixed seed. Context size 2048 tokens unless LLM_SERVER_N_CTX says otherwise (SmolLM2 was
+# trained to 8192; the scenario-generation prompt needs more than 2048:
+# LLM_SERVER_N_CTX=8192 scripts/local_model/serve.sh smollm2). Run setup.sh first. See
+# README.md in this folder.
 set -euo pipefail
 
 VENV="${LLM_SERVER_VENV:-/opt/llm-server-venv}"
@@ -14,7 +17,7 @@ STATE_DIR="${LLM_SERVER_STATE_DIR:-${TMPDIR:-/tmp}/tutor-local-model}"
 HOST="127.0.0.1"
 PORT="8765"
 SEED="42"
-N_CTX="2048"
+N_CTX="${LLM_SERVER_N_CTX:-2048}"
 N_THREADS="${LLM_SERVER_THREADS:-$(nproc)}"
 START_TIMEOUT="${LLM_SERVER_START_TIMEOUT:-120}"
 PID_FILE="$STATE_DIR/server.pid"
@@ -81,8 +84,10 @@ fi
 
 mkdir -p "$STATE_DIR"
 start=$(date +%s.%N)
-# setsid: the server gets its own process group, so it outlives this script and `stop`
-# ends exactly the pid recorded here.
+# --interrupt_requests False: by default the server cuts a running stream short (a bare
+# [DONE], no finish reason) as soon as another request waits, so a recording would depend on
+# other traffic. setsid: the server gets its own process group, so it outlives this script
+# and `stop` ends exactly the pid recorded here.
 setsid "$VENV/bin/python" -m llama_cpp.server \
   --model "$MODEL_FILE" \
   --model_alias "$ALIAS" \
@@ -90,6 +95,7 @@ setsid "$VENV/bin/python" -m llama_cpp.server \
   --host "$HOST" --port "$PORT" \
   --n_ctx "$N_CTX" \
   --seed "$SEED" \
+  --interrupt_requests False \
   --n_threads "$N_THREADS" --n_threads_batch "$N_THREADS" \
   --verbose False \
   >"$LOG_FILE" 2>&1 </dev/null &

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from tutor.cli.app import app
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.allow_model_requests  # replayed from the cassette; no server, no network
@@ -21,11 +25,98 @@ def test_eval_json_reports_grader_and_recorded_judge() -> None:
     for split in ("dev", "test"):
         assert report["grader"][split]["injections_passed"] == 0
         assert 0.0 <= report["grader"][split]["kappa"] <= 1.0
+    assert set(report["judge"]) == {"dev", "test"}
     judged = report["judge"]["test"]
     assert judged["judged"] + judged["unavailable"] == report["grader"]["test"]["n"]
     assert {"judge", "offline", "reconciled"} <= set(judged)
     assert judged["offline"]["agreement"] == report["grader"]["test"]["agreement"]
+    assert judged["model"] == "openai/smollm2-135m-instruct"
+    assert judged["problems"] == []  # the documented floors hold for the recorded judge
+    paths = report["model_paths"]
+    assert paths["practice"]["matched"] and len(paths["roleplay"]) == 3
+    generation = paths["generation"]
+    assert generation["matched"] and (generation["scenario"] or generation["failure"])
     assert report["ok"] is True
+
+
+@pytest.mark.allow_model_requests  # replayed from the cassette; no server, no network
+def test_eval_judge_exits_non_zero_below_the_judge_floor(
+    run_main: Callable[..., Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tutor.settings import get_settings
+
+    # Only the test split's judge cassette, to keep this replay short.
+    shutil.copytree(REPO / "evals" / "grader", tmp_path / "evals" / "grader")
+    judge = tmp_path / "evals" / "cassettes" / "judge"
+    judge.mkdir(parents=True)
+    for name in ("test.yaml", "test.recording.json"):
+        shutil.copy(REPO / "evals" / "cassettes" / "judge" / name, judge / name)
+    monkeypatch.setenv("TUTOR_EVALS_DIR", str(tmp_path / "evals"))
+    get_settings.cache_clear()
+
+    result = run_main("eval", "--no-retrieval", "--judge", "--min-judge-agreement", "0.99")
+    assert result.code == 1
+    text = " ".join(result.out.split())
+    assert "below threshold test: judge agreement" in text and "is below 99.0%" in text
+    assert "eval below thresholds" in text
+
+
+def test_record_uses_the_local_server_and_its_schema_form_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tutor.cli.eval_record import recording_for
+    from tutor.evals.cassettes import LOCAL_API_BASE, LOCAL_MODEL
+    from tutor.settings import Settings
+
+    how = recording_for(Settings(), None)
+    assert (how.model, how.api_base, how.schema_mode) == (
+        LOCAL_MODEL,
+        LOCAL_API_BASE,
+        "json_object",
+    )
+    monkeypatch.setenv("TUTOR_MODEL", "openai/gpt-4o-mini")
+    monkeypatch.setenv("TUTOR_MODEL_API_BASE", "https://api.openai.com/v1")
+    how = recording_for(Settings(), None)
+    assert (how.model, how.api_base, how.schema_mode) == (
+        "openai/gpt-4o-mini",
+        "https://api.openai.com/v1",
+        "auto",
+    )
+    monkeypatch.setenv("TUTOR_MODEL_SCHEMA_MODE", "json_schema")
+    assert recording_for(Settings(), "openai/other").schema_mode == "json_schema"
+    assert recording_for(Settings(), "openai/other").model == "openai/other"
+
+
+@pytest.mark.allow_model_requests  # to a closed loopback port: refused at once
+def test_record_with_no_model_served_fails_clearly_and_touches_no_shipped_cassette(
+    run_main: Callable[..., Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tutor.evals.cassettes import CASSETTES_DIR
+    from tutor.settings import get_settings
+
+    shutil.copytree(REPO / "evals" / "grader", tmp_path / "evals" / "grader")
+    shipped = (CASSETTES_DIR / "judge" / "test.yaml").read_bytes()
+    monkeypatch.setenv("TUTOR_EVALS_DIR", str(tmp_path / "evals"))
+    monkeypatch.setenv("TUTOR_MODEL_API_BASE", "http://127.0.0.1:9/v1")  # nothing listens
+    get_settings.cache_clear()
+
+    result = run_main("eval", "--record", "--split", "test", "--only", "judge", "--no-retrieval")
+
+    assert result.code == 1
+    text = " ".join(result.out.split())
+    assert "Recording with openai/smollm2-135m-instruct at http://127.0.0.1:9/v1" in text
+    assert (
+        "No answer from openai/smollm2-135m-instruct at http://127.0.0.1:9/v1 (the language "
+        "model could not be reached): is it served? Nothing was re-recorded." in text
+    )
+    assert not (tmp_path / "evals" / "cassettes").exists()  # nothing deleted, nothing written
+    assert (CASSETTES_DIR / "judge" / "test.yaml").read_bytes() == shipped
+
+
+def test_record_rejects_an_unknown_split(run_main: Callable[..., Any]) -> None:
+    result = run_main("eval", "--record", "--split", "train")
+    assert result.code != 0
+    assert "unknown split 'train'" in result.err
 
 
 def test_a_bad_setting_is_one_clear_line(

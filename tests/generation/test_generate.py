@@ -157,7 +157,7 @@ def test_two_critic_rejections_fail_clearly(make_generator: Any, target: Any) ->
 
 def test_an_unavailable_model_is_a_generation_failure(make_generator: Any, target: Any) -> None:
     generator, _ = make_generator(Fail("auth"))
-    with pytest.raises(GenerationFailed, match="unavailable"):
+    with pytest.raises(GenerationFailed, match="the language model could not be reached"):
         run(generator, target)
 
 
@@ -184,3 +184,21 @@ def test_a_curated_looking_id_gets_the_gen_prefix(make_generator: Any, target: A
 def test_unknown_target_risk_is_refused() -> None:
     with pytest.raises(ValueError, match="NHI11"):
         GenerationTarget(risks=("NHI11",), role="developer", difficulty=2)
+
+
+def test_a_context_window_too_small_is_said_plainly(make_generator: Any, target: Any) -> None:
+    generator, _ = make_generator(Fail("context_window"))
+    with pytest.raises(GenerationFailed) as failure:
+        run(generator, target)
+    assert str(failure.value) == (
+        "scenario generation failed: the request was longer than the language model's "
+        "context window allows"
+    )
+    assert "could not be reached" not in str(failure.value)
+
+
+def test_unusable_drafts_are_said_plainly(make_generator: Any, target: Any) -> None:
+    bad = reply(make_draft(risks=["NHI11"]))
+    generator, _ = make_generator(bad, bad)
+    with pytest.raises(GenerationFailed, match="the model's drafts did not pass the checks"):
+        run(generator, target)

@@ -208,3 +208,17 @@ def test_the_callers_messages_are_not_changed(make_gateway: MakeGateway) -> None
 def test_the_sync_wrapper_returns_the_same_result(make_gateway: MakeGateway) -> None:
     gateway = make_gateway(FakeModel("primary", [Reply(GOOD)]))
     assert gateway.structured_sync(ASK, Verdict, purpose="judge").value.met is True
+
+
+def test_a_prompt_too_long_for_the_context_window_is_named_plainly(
+    make_gateway: MakeGateway,
+) -> None:
+    fake = FakeModel("primary", [Fail("context_window")])
+    gateway = make_gateway(fake, retries=2)
+    with pytest.raises(ModelUnavailable) as caught:
+        ask(gateway)
+    assert (
+        caught.value.reason
+        == "the request was longer than the language model's context window allows"
+    )
+    assert fake.remaining == 0 and gateway.slept == []  # type: ignore[attr-defined]  # no retry

@@ -8,6 +8,9 @@ from typing import Any
 
 import vcr as vcrpy
 
+from tutor.evals.cassettes import CASSETTES_DIR, LOCAL_API_BASE, LOCAL_API_KEY, make_vcr
+from tutor.evals.cassettes import VCR_CONFIG as SHARED_VCR_CONFIG
+
 # Read once at import: the shared ``settings_env`` fixture removes TUTOR_* variables from the
 # environment of each test.
 RECORD = os.environ.get("TUTOR_RECORD") == "1"
@@ -16,24 +19,22 @@ RECORD = os.environ.get("TUTOR_RECORD") == "1"
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 REPO = Path(__file__).resolve().parents[2]
-CASSETTES = REPO / "evals" / "cassettes"
+CASSETTES = CASSETTES_DIR
 
-API_BASE = "http://127.0.0.1:8765/v1"  # fixed port: host and port are part of the match
-API_KEY = "sk-local-not-a-secret"  # the local server checks no key; filtered from cassettes anyway
+API_BASE = LOCAL_API_BASE  # fixed port: host and port are part of the match
+API_KEY = LOCAL_API_KEY  # the local server checks no key; filtered from cassettes anyway
 
 # Aliases given by scripts/local_model/serve.sh.
 MODELS = ["smollm2-135m-instruct", "gemma3-270m"]
 
+# The matching and filtering every recorded path shares (tutor.evals.cassettes).
 VCR_CONFIG: dict[str, Any] = {
+    **SHARED_VCR_CONFIG,
     "cassette_library_dir": str(CASSETTES),
     "record_mode": "all" if RECORD else "none",
-    "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
-    "filter_headers": ["authorization", "api-key", "x-api-key", "openai-organization"],
-    "decode_compressed_response": True,
-    "serializer": "yaml",
 }
 
 
 def replay_only_vcr() -> vcrpy.VCR:
     """The same configuration, replay only whatever TUTOR_RECORD says."""
-    return vcrpy.VCR(**{**VCR_CONFIG, "record_mode": "none"})
+    return make_vcr(**{**VCR_CONFIG, "record_mode": "none"})

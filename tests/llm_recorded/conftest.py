@@ -30,6 +30,8 @@ import vcr as vcrpy
 from vcr.cassette import Cassette
 from vcr.errors import CannotOverwriteExistingCassetteException
 
+from tutor.evals.cassettes import make_vcr
+
 from ._harness import API_BASE, CASSETTES, RECORD, REPO, VCR_CONFIG
 
 
@@ -40,7 +42,7 @@ def vcr_config() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def vcr(vcr_config: dict[str, Any]) -> vcrpy.VCR:
-    return vcrpy.VCR(**vcr_config)
+    return make_vcr(**vcr_config)  # the shared matching, incl. the cached JSON-body matcher
 
 
 def cassette_name(request: pytest.FixtureRequest) -> str:

@@ -20,6 +20,7 @@ from tutor import frameworks
 from tutor.cli.context import Context
 from tutor.errors import InputError, TutorError
 from tutor.evals.grader_eval import DEV_FLOOR, RECALL_FLOOR, TEST_FLOOR
+from tutor.evals.judge_floors import JUDGE_FLOOR, RECONCILED_MARGIN
 from tutor.scenarios.loader import load_scenario, scenario_files, validate_all
 from tutor.settings import get_settings
 
@@ -212,20 +213,68 @@ def eval_cmd(
     min_recall: Annotated[float, typer.Option(help="Fail below this recall@5.")] = RECALL_FLOOR,
     judge: Annotated[
         bool,
-        typer.Option(help="Also replay the recorded model judge (set TUTOR_RECORD=1 to record)."),
+        typer.Option(
+            help="Also replay the recorded model paths: judge (gated), generation, role-play."
+        ),
     ] = False,
+    min_judge_agreement: Annotated[
+        float, typer.Option(help="Fail below this judge-alone agreement (with --judge).")
+    ] = JUDGE_FLOOR,
+    max_reconciled_drop: Annotated[
+        float,
+        typer.Option(help="Fail if the reconciled grade trails the offline one by more."),
+    ] = RECONCILED_MARGIN,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="Re-record the model cassettes against a live model first (TUTOR_MODEL_API_BASE"
+            ", default the local server), then report like --judge.",
+        ),
+    ] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(help="Model to record with (default TUTOR_MODEL, else local SmolLM2)."),
+    ] = None,
+    split: Annotated[
+        list[str] | None,
+        typer.Option(help="Judge split to re-record (repeatable; default dev and test)."),
+    ] = None,
+    only: Annotated[
+        str | None,
+        typer.Option(
+            help="Record only 'judge' (its splits) or only 'paths' (generation, "
+            "role-play, a practice turn)."
+        ),
+    ] = None,
 ) -> None:
-    """Grader agreement (dev and held-out test) and retrieval recall@5."""
-    from tutor.cli.eval_cmd import run_eval
+    """Grader agreement (dev and held-out test) and retrieval recall@5; with --judge or
+    --record, the recorded model judge, generation and role-play too."""
+    from tutor.cli.eval_cmd import SPLITS, JudgeFloors, run_eval
 
+    ctx = Context()
+    if record:
+        from tutor.cli.eval_record import record as record_paths
+
+        splits = split or list(SPLITS)
+        unknown = sorted(set(splits) - set(SPLITS))
+        if unknown:
+            raise InputError(f"--split: unknown split {unknown[0]!r}; use dev or test")
+        if only not in (None, "judge", "paths"):
+            raise InputError(f"--only: {only!r} is neither 'judge' nor 'paths'")
+        if only == "paths":
+            splits = []
+        if not record_paths(ctx, out, model=model, splits=splits, paths=only != "judge"):
+            raise typer.Exit(1)
     ok = run_eval(
-        Context(),
+        ctx,
         out,
         as_json=as_json,
         floors={"dev": min_agreement, "test": min_test_agreement},
         retrieval=retrieval,
         min_recall=min_recall,
-        judge=judge,
+        judge=judge or record,
+        judge_floors=JudgeFloors(min_judge_agreement, max_reconciled_drop),
     )
     if not ok:
         raise typer.Exit(1)

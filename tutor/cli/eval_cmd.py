@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
@@ -10,8 +11,18 @@ from rich.table import Table
 
 from tutor.cli.context import Context
 from tutor.evals.grader_eval import GraderReport, evaluate_grader, load_cases
+from tutor.evals.judge_floors import JUDGE_FLOOR, RECONCILED_MARGIN
+from tutor.scenarios.model import Scenario
 
 SPLITS = ("dev", "test")
+
+
+@dataclass(frozen=True)
+class JudgeFloors:
+    """``tutor eval --judge`` gates; defaults and their rationale in ``tutor.evals.judge_eval``."""
+
+    min_judge: float = JUDGE_FLOOR
+    max_reconciled_drop: float = RECONCILED_MARGIN
 
 
 def _print_grader(console: Console, report: GraderReport) -> None:
@@ -42,6 +53,7 @@ def run_eval(
     retrieval: bool,
     min_recall: float,
     judge: bool = False,
+    judge_floors: JudgeFloors | None = None,
 ) -> bool:
     scenarios = {s.id: s for s in ctx.library}
     folder = ctx.settings.evals_dir / "grader"
@@ -75,29 +87,65 @@ def run_eval(
                     f"{r.recall:.3f}, p50 {r.p50_ms:.1f} ms, p95 {r.p95_ms:.1f} ms"
                 )
     if judge:
-        from tutor.evals.judge_eval import CASSETTE_DIR, run_judge_eval
+        from tutor.cli.eval_record import replay_paths
 
-        result["judge"] = {}
-        for split in SPLITS:
-            if not (CASSETTE_DIR / f"{split}.yaml").exists():
-                continue
-            judged = run_judge_eval(split, scenarios)
-            result["judge"][split] = judged.summary()
-            if any(r.injections_passed for r in judged.reports.values()):
-                ok = False
-            if not as_json:
-                console.print(
-                    f"[bold]Recorded model judge, {split} split[/] ({judged.judged} judged, "
-                    f"{judged.unavailable} unavailable, replayed from {CASSETTE_DIR.name}/):"
-                )
-                for name, graded in judged.reports.items():
-                    console.print(
-                        f"  {name}: agreement {graded.agreement:.1%}, kappa {graded.kappa:.3f}, "
-                        f"injections passed {graded.injections_passed}"
-                    )
+        judged_ok, result["judge"] = _judge(ctx, console, scenarios, as_json, judge_floors)
+        paths_ok, result["model_paths"] = replay_paths(ctx, console, as_json)
+        ok = ok and judged_ok and paths_ok
     result["ok"] = ok
     if as_json:
         print(json.dumps(result, indent=2, default=str))
     else:
         console.print("[green]eval passed[/]" if ok else "[red]eval below thresholds[/]")
     return ok
+
+
+def _judge(
+    ctx: Context,
+    console: Console,
+    scenarios: dict[str, Scenario],
+    as_json: bool,
+    floors: JudgeFloors | None,
+) -> tuple[bool, dict[str, Any]]:
+    """Replay the recorded judge on each split that has a cassette, and apply the gates."""
+    from tutor.cli.eval_record import cassettes_dir
+    from tutor.evals.judge_eval import judge_gate, run_judge_eval
+
+    folder = cassettes_dir(ctx) / "judge"
+    floors = floors or JudgeFloors()
+    report: dict[str, Any] = {}
+    ok = True
+    for split in SPLITS:
+        if not (folder / f"{split}.yaml").exists():
+            continue
+        judged = run_judge_eval(
+            split,
+            scenarios,
+            record=False,
+            cases_dir=ctx.settings.evals_dir / "grader",
+            cassette_dir=folder,
+        )
+        problems = judge_gate(
+            judged, min_judge=floors.min_judge, max_drop=floors.max_reconciled_drop
+        )
+        report[split] = {**judged.summary(), "problems": problems}
+        ok = ok and not problems
+        if as_json:
+            continue
+        console.print(
+            f"[bold]Recorded model judge, {split} split[/] ({judged.model}: {judged.judged} "
+            f"judged, {judged.unavailable} without a usable reply, replayed from "
+            f"{folder.name}/{split}.yaml):"
+        )
+        for name, graded in judged.reports.items():
+            console.print(
+                f"  {name}: agreement {graded.agreement:.1%}, kappa {graded.kappa:.3f}, "
+                f"injections passed {graded.injections_passed}"
+            )
+        for problem in problems:
+            console.print(f"  [red]below threshold[/] {problem}", highlight=False)
+    if not report:
+        ok = False
+        if not as_json:
+            console.print(f"[red]no recorded judge cassette in {folder}[/]")
+    return ok, report

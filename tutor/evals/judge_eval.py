@@ -4,106 +4,40 @@
 inside a vcrpy cassette (``evals/cassettes/judge/<split>.yaml``), then scores three graders
 with ``evaluate_grader``: the judge alone, the offline grader, and the two reconciled.
 
-The cassette is replayed only (no server, no network) unless ``TUTOR_RECORD=1``; then it is
-deleted and recorded afresh against the local llama.cpp server (scripts/local_model/). The
-match is on method, URL and JSON body, auth headers are filtered, and the gateway runs with
-no retries and no fallbacks: litellm reports a cassette mismatch as a connection error, which
-a retry or fallback would otherwise hide.
+The cassette is replayed only (no server, no network) unless recording; then it is deleted
+and recorded afresh against a live model, by default the local llama.cpp server
+(scripts/local_model/), by ``tutor eval --record`` (see the README, "Recording model calls").
+Matching and the gateway's settings are shared with the other recorded paths
+(``tutor.evals.cassettes``).
 
-The recorded model is SmolLM2-135M: the figures prove the plumbing, not judging quality.
-Re-record the test split (about 7 minutes on 2 cores)::
-
-    scripts/local_model/serve.sh smollm2
-    TUTOR_RECORD=1 .venv/bin/python -m pytest tests/judging/test_recorded_judge_eval.py
-    scripts/local_model/serve.sh stop
+Gates: ``judge_gate``, with the floors and their rationale in ``tutor.evals.judge_floors``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
+from tutor.evals.cassettes import CASSETTES_DIR, Recording, cassette, recording
 from tutor.evals.grader_eval import EvalCase, GraderReport, evaluate_grader, load_cases
+from tutor.evals.judge_floors import JUDGE_FLOOR, RECONCILED_MARGIN
 from tutor.grading.result import Grade, finalise
 from tutor.grading.rubric_grader import OfflineGrader
 from tutor.judging.grader import JudgedGrader
 from tutor.judging.judge import RubricJudge
-from tutor.llm import ModelGateway, ModelUnavailable
+from tutor.llm import ModelUnavailable
 from tutor.scenarios.model import Scenario
 
-LOCAL_API_BASE = "http://127.0.0.1:8765/v1"  # fixed: host and port are part of the match
-LOCAL_API_KEY = "sk-local-not-a-secret"  # the local server checks no key; filtered anyway
-LOCAL_MODEL = "openai/smollm2-135m-instruct"  # alias given by scripts/local_model/serve.sh
 JUDGE_UNAVAILABLE = "judge_unavailable"
+JUDGE_MAX_TOKENS = 400
+_EPSILON = 1e-9  # agreement is a ratio of counts: equal counts must not fail a gate
 
 _SHIPPED = Path(__file__).resolve().parents[2]
-CASSETTE_DIR = _SHIPPED / "evals" / "cassettes" / "judge"
+CASSETTE_DIR = CASSETTES_DIR / "judge"
 CASES_DIR = _SHIPPED / "evals" / "grader"
-
-
-class JsonObjectGateway(ModelGateway):
-    """The gateway, sending the schema as ``{"type": "json_object", "schema": ...}``.
-
-    llama-cpp-python's server rejects the OpenAI ``json_schema`` form that litellm makes from
-    a pydantic class (HTTP 500) but constrains output with a grammar from this form. A
-    stop-gap until the gateway offers this as an option (it overrides a private method).
-    """
-
-    async def _send(
-        self, model: str, messages: list[dict[str, Any]], params: dict[str, Any]
-    ) -> Any:
-        fmt = params.get("response_format")
-        if isinstance(fmt, type) and issubclass(fmt, BaseModel):
-            schema = fmt.model_json_schema()
-            params = {**params, "response_format": {"type": "json_object", "schema": schema}}
-        return await super()._send(model, messages, params)
-
-
-def local_gateway(model: str = LOCAL_MODEL, *, max_tokens: int = 400) -> ModelGateway:
-    """A gateway to the local server: temperature 0, no retries, no fallbacks."""
-    return JsonObjectGateway(
-        model,
-        api_base=LOCAL_API_BASE,
-        api_key=LOCAL_API_KEY,
-        json_schema=True,
-        retries=0,
-        timeout_s=120.0,
-        max_tokens=max_tokens,
-    )
-
-
-def recording() -> bool:
-    return os.environ.get("TUTOR_RECORD") == "1"
-
-
-@contextmanager
-def judge_cassette(split: str, *, record: bool | None = None) -> Iterator[Any]:
-    """The split's cassette: replayed only, or (``record``) deleted and recorded afresh."""
-    import vcr as vcrpy  # a dev dependency: only the recorded eval needs it
-
-    record = recording() if record is None else record
-    path = CASSETTE_DIR / f"{split}.yaml"
-    if record:
-        path.unlink(missing_ok=True)
-    elif not path.exists():
-        raise FileNotFoundError(f"no cassette {path}: record it with TUTOR_RECORD=1")
-    vcr = vcrpy.VCR(
-        cassette_library_dir=str(CASSETTE_DIR),
-        record_mode="all" if record else "none",
-        match_on=["method", "scheme", "host", "port", "path", "query", "body"],
-        filter_headers=["authorization", "api-key", "x-api-key", "openai-organization"],
-        decode_compressed_response=True,
-        serializer="yaml",
-    )
-    with vcr.use_cassette(path.name) as cassette:
-        yield cassette
 
 
 class _Precomputed:
@@ -140,13 +74,17 @@ class JudgeEvalResult:
     unavailable: int  # cases where no usable answer came (offline stood in when reconciling)
     interactions: int  # recorded requests in the cassette
     all_played: bool  # every recorded request was replayed (a mismatch leaves one unplayed)
+    model: str  # the model the cassette was recorded with
+    unmatched: int = 0  # replayed requests the recording does not hold (a mismatch each)
 
     def summary(self) -> dict[str, Any]:
         return {
             "split": self.split,
+            "model": self.model,
             "judged": self.judged,
             "unavailable": self.unavailable,
             "interactions": self.interactions,
+            "unmatched": self.unmatched,
             **{
                 name: {
                     "agreement": round(r.agreement, 4),
@@ -178,16 +116,29 @@ def run_judge_eval(
     split: str,
     scenarios: Mapping[str, Scenario],
     *,
-    gateway: ModelGateway | None = None,
     record: bool | None = None,
+    recorded_with: Recording | None = None,
     cases_dir: Path = CASES_DIR,
+    cassette_dir: Path = CASSETTE_DIR,
 ) -> JudgeEvalResult:
-    """Judge every case of ``split`` inside its cassette, then score the three graders."""
+    """Judge every case of ``split`` inside its cassette, then score the three graders.
+
+    Replaying asks the model exactly as the cassette's ``.recording.json`` says; recording
+    (``record``, or ``TUTOR_RECORD=1``) asks as ``recorded_with`` says (default: the local
+    server) and writes that beside the new cassette.
+    """
+    record = recording() if record is None else record
     cases = load_cases(cases_dir / f"{split}.jsonl")
-    judge = RubricJudge(gateway or local_gateway())
-    with judge_cassette(split, record=record) as cassette:
+    path = cassette_dir / f"{split}.yaml"
+    default = Recording(max_tokens=JUDGE_MAX_TOKENS)
+    how = (recorded_with or default) if record else Recording.of(path, default)
+    gateway = how.gateway(recording=record)
+    judge = RubricJudge(gateway)
+    with cassette(path, record=record, recorded_with=how) as played:
         outcomes = asyncio.run(_judge_all(judge, scenarios, cases))
-    interactions, all_played = len(cassette), bool(cassette.all_played)
+    interactions, all_played = len(played), bool(played.all_played)
+    # Every request is in the ledger; a replayed one that found no recording raised instead.
+    unmatched = 0 if record else len(gateway.ledger.calls) - played.play_count
     precomputed = _Precomputed(outcomes)
     offline = OfflineGrader()
     by_id = dict(scenarios)
@@ -198,5 +149,48 @@ def run_judge_eval(
     }
     unavailable = sum(isinstance(o, ModelUnavailable) for o in outcomes.values())
     return JudgeEvalResult(
-        split, reports, len(cases) - unavailable, unavailable, interactions, all_played
+        split,
+        reports,
+        len(cases) - unavailable,
+        unavailable,
+        interactions,
+        all_played,
+        how.model,
+        unmatched,
     )
+
+
+def judge_gate(
+    result: JudgeEvalResult,
+    *,
+    min_judge: float = JUDGE_FLOOR,
+    max_drop: float = RECONCILED_MARGIN,
+) -> list[str]:
+    """What fails the gates, one line each (empty: passed); see ``tutor.evals.judge_floors``."""
+    problems: list[str] = []
+    split = result.split
+    if not result.all_played or result.unmatched:
+        problems.append(
+            f"{split}: the requests differ from the recording ({result.unmatched} not recorded"
+            f"{'' if result.all_played else ', some recorded ones not replayed'}): a prompt, "
+            "a setting or the eval set changed; re-record it"
+        )
+    for name, report in result.reports.items():
+        if report.injections_passed:
+            problems.append(f"{split}: {name} passed {report.injections_passed} injection(s)")
+    judge = result.reports["judge"]
+    if judge.agreement < min_judge:
+        problems.append(f"{split}: judge agreement {judge.agreement:.1%} is below {min_judge:.1%}")
+    offline, reconciled = result.reports["offline"], result.reports["reconciled"]
+    if reconciled.agreement < offline.agreement - max_drop - _EPSILON:
+        problems.append(
+            f"{split}: reconciled agreement {reconciled.agreement:.1%} trails the offline "
+            f"grader's {offline.agreement:.1%} by more than {max_drop:.1%}"
+        )
+    worse = min(judge.agreement, offline.agreement)
+    if reconciled.agreement < worse - _EPSILON:
+        problems.append(
+            f"{split}: reconciled agreement {reconciled.agreement:.1%} is below both the "
+            f"judge's and the offline grader's (at least {worse:.1%})"
+        )
+    return problems

@@ -11,10 +11,16 @@ class GenerationFailed(TutorError):
     """No usable scenario after the allowed tries; the caller falls back to the curated library.
 
     ``reasons`` lists what was wrong with the last draft (validation problems or the critic's
-    objections), so an operator can see why without reading model traffic.
+    objections), so an operator can see why without reading model traffic (the generator also
+    logs them). The message names only the first: it is shown to the learner, for whom a page
+    of schema errors from a model's draft says less than "the drafts did not pass the checks".
     """
 
     def __init__(self, message: str, reasons: Sequence[str] = ()) -> None:
         self.reasons = tuple(reasons)
-        detail = f": {'; '.join(self.reasons)}" if self.reasons else ""
+        detail = ""
+        if len(self.reasons) == 1:
+            detail = f" ({self.reasons[0]})"
+        elif self.reasons:
+            detail = f" (the first of {len(self.reasons)} problems: {self.reasons[0]})"
         super().__init__(f"scenario generation failed: {message}{detail}")

@@ -60,8 +60,8 @@ class ScenarioGenerator:
             raise GenerationFailed(f"no knowledge passages found for {', '.join(target.risks)}")
         try:
             generated = await self._generate(target, passages)
-        except ModelUnavailable as error:
-            raise GenerationFailed(f"the model was unavailable ({error.reason})") from error
+        except ModelUnavailable as error:  # its reason is already one plain sentence
+            raise GenerationFailed(error.reason) from error
         self.cache.put(key, generated)
         return generated
 
@@ -99,4 +99,6 @@ class ScenarioGenerator:
                 "; ".join(problems),
             )
             messages = retry_messages(first, draft, problems)
-        raise GenerationFailed(f"no usable scenario after {MAX_TRIES} tries", problems)
+        raise GenerationFailed(
+            f"the model's drafts did not pass the checks after {MAX_TRIES} tries", problems
+        )

@@ -11,7 +11,7 @@ from tutor.llm.errors import (
     StreamTruncated,
 )
 from tutor.llm.fake import BrokenStream, Fail, FakeModel, FakeScriptExhausted, Hang, Reply
-from tutor.llm.gateway import GatewayResult, ModelGateway
+from tutor.llm.gateway import SCHEMA_MODES, GatewayResult, ModelGateway, SchemaMode
 from tutor.llm.usage import CallRecord, UsageLedger
 
 __all__ = [
@@ -27,6 +27,8 @@ __all__ = [
     "ModelRequestRefused",
     "ModelUnavailable",
     "Reply",
+    "SCHEMA_MODES",
+    "SchemaMode",
     "StreamTruncated",
     "UsageLedger",
 ]

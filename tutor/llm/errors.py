@@ -20,11 +20,21 @@ class ModelUnavailable(TutorError):
         super().__init__(f"{purpose}: {reason}{detail}")
 
 
+CONTEXT_TOO_SMALL = "the request was longer than the language model's context window allows"
+
+
 def plain_reason(failures: Sequence[str]) -> str:
-    """One plain sentence for the learner about why the offline engine stands in."""
+    """One plain sentence for the learner about why the offline engine stands in.
+
+    It names what happened, because the remedy differs: a context window that is too small
+    needs a bigger model or server setting, an unusable answer a better model, and only a
+    connection failure means the model "could not be reached".
+    """
     text = " ".join(failures)
     if failures and all("invalid output" in f for f in failures):
         return "the language model's answers could not be used"
+    if "ContextWindowExceeded" in text:
+        return CONTEXT_TOO_SMALL
     if "RateLimitError" in text or "(429)" in text:
         return "the language model is busy right now"
     if "Timeout" in text or "in time" in text:

@@ -39,6 +39,7 @@ FailureKind = Literal[
     "connection",
     "bad_request",
     "auth",
+    "context_window",
 ]
 
 
@@ -54,7 +55,8 @@ class Reply:
 @dataclass(frozen=True)
 class Fail:
     """The provider raises: timeout (408), rate_limit (429), server_error (500), unavailable
-    (503), bad_gateway (502), connection (dropped), bad_request (400) or auth (401)."""
+    (503), bad_gateway (502), connection (dropped), bad_request (400), auth (401) or
+    context_window (400: the prompt does not fit the model's context window)."""
 
     kind: FailureKind
 
@@ -190,6 +192,7 @@ def _exception(litellm: Any, kind: FailureKind, model: str) -> Exception:
         "connection": litellm.APIConnectionError,
         "bad_request": litellm.BadRequestError,
         "auth": litellm.AuthenticationError,
+        "context_window": litellm.ContextWindowExceededError,
     }
     error: Exception = classes[kind](
         message=f"scripted {kind} from the fake model", model=model, llm_provider="openai"

@@ -3,9 +3,9 @@
 It wraps litellm so that, whatever model is configured:
 
 - everything sent is redacted first (secrets never travel: not to a model, not to a log);
-- structured answers are validated by pydantic, with the JSON schema given natively where the
-  provider supports it and in the prompt where it does not, and one repair round when a reply
-  is empty, not JSON or does not fit;
+- structured answers are validated by pydantic, with the JSON schema sent the way the server
+  understands (``schema_mode``: OpenAI ``json_schema``, llama.cpp's ``json_object`` + schema, or
+  only in the prompt), and one repair round when a reply is empty, not JSON or does not fit;
 - timeouts, 429s and 5xx errors are retried with exponential backoff, then each fallback model
   is tried in turn;
 - when no model gives a usable answer, ``ModelUnavailable`` is raised. Raising (rather than
@@ -31,7 +31,7 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, get_args
 
 from pydantic import BaseModel
 
@@ -64,6 +64,9 @@ DEFAULT_RETRIES = 2
 DEFAULT_BACKOFF_S = 0.5
 
 T = TypeVar("T", bound=BaseModel)
+# How a structured answer is asked for (see ``ModelGateway``).
+SchemaMode = Literal["auto", "json_schema", "json_object", "none"]
+SCHEMA_MODES: tuple[str, ...] = get_args(SchemaMode)
 Sleep = Callable[[float], Awaitable[object]]
 
 
@@ -99,8 +102,20 @@ class ModelGateway:
     between two chunks. ``retries`` is the number of extra tries per model on a transient
     failure, ``backoff_s`` the first wait (doubling each time). ``api_base`` and ``api_key``
     apply to the primary model only (e.g. a local OpenAI-compatible server); otherwise litellm
-    reads the provider's usual environment variables. ``json_schema`` forces native
-    JSON-schema output on or off; None asks litellm whether the model supports it.
+    reads the provider's usual environment variables.
+
+    ``schema_mode`` says how a structured answer is requested (from every model tried), because
+    servers disagree:
+
+    - ``json_schema``: OpenAI's native form (litellm builds it from the pydantic class); hosted
+      APIs, vLLM and Ollama's OpenAI endpoint constrain output with it;
+    - ``json_object``: ``{"type": "json_object", "schema": {...}}``, the form llama-cpp-python's
+      server turns into a grammar (it answers HTTP 500 to ``json_schema``);
+    - ``none``: nothing in the request; the schema goes in the system prompt, for servers that
+      know neither form;
+    - ``auto`` (default): ``json_schema`` where litellm says the model supports it, else ``none``.
+
+    Whatever the mode, the reply is validated with pydantic and repaired once if it does not fit.
     ``fakes`` registers scripted fake models (``mockllm/<name>``) for unit tests; ``sleep``
     is injectable so tests never really wait.
     """
@@ -117,7 +132,7 @@ class ModelGateway:
         max_tokens: int | None = None,
         api_base: str | None = None,
         api_key: str | None = None,
-        json_schema: bool | None = None,
+        schema_mode: SchemaMode = "auto",
         ledger: UsageLedger | None = None,
         fakes: Iterable[FakeModel] = (),
         sleep: Sleep = asyncio.sleep,
@@ -128,11 +143,15 @@ class ModelGateway:
             raise ModelConfigError(f"model retries must be 0 or more, got {retries}")
         if backoff_s < 0:
             raise ModelConfigError(f"model backoff must be 0 or more, got {backoff_s}")
+        if schema_mode not in SCHEMA_MODES:
+            raise ModelConfigError(
+                f"schema mode must be one of {', '.join(SCHEMA_MODES)}, got {schema_mode!r}"
+            )
         self.model = model.strip() if model and model.strip() else None
         self.fallbacks = tuple(dict.fromkeys(f.strip() for f in fallbacks if f and f.strip()))
         self.timeout_s, self.retries, self.backoff_s = timeout_s, retries, backoff_s
         self.temperature, self.max_tokens = temperature, max_tokens
-        self.api_base, self.json_schema = api_base, json_schema
+        self.api_base, self.schema_mode = api_base, schema_mode
         self._api_key = api_key  # private: never logged, recorded or shown
         self.ledger = ledger if ledger is not None else UsageLedger()
         self._fakes = {fake.model: fake for fake in fakes}
@@ -156,6 +175,7 @@ class ModelGateway:
             "retries": getattr(s, "model_retries", DEFAULT_RETRIES),
             "backoff_s": getattr(s, "model_backoff_s", DEFAULT_BACKOFF_S),
             "api_base": getattr(s, "model_api_base", None),
+            "schema_mode": getattr(s, "model_schema_mode", "auto"),
         }
         options.update(overrides)
         return cls(s.model, **options)
@@ -185,9 +205,11 @@ class ModelGateway:
         tally = _Tally()
         failures: list[str] = []
         for index, model in enumerate(self.models):
-            native = self._supports_json_schema(model)
-            convo = safe if native else with_system_note(safe, schema_instruction(schema))
-            params: dict[str, Any] = {"response_format": schema} if native else {}
+            response_format = self._response_format(model, schema)
+            convo = safe
+            if response_format is None:
+                convo = with_system_note(safe, schema_instruction(schema))
+            params = {} if response_format is None else {"response_format": response_format}
             try:
                 value, repaired = await self._structured_on(
                     model, convo, schema, purpose, tally, params
@@ -443,9 +465,18 @@ class ModelGateway:
 
     # --- helpers ----------------------------------------------------------------------
 
+    def _response_format(self, model: str, schema: type[BaseModel]) -> Any:
+        """What goes in ``response_format`` for this model, or None for the prompt-only form."""
+        mode = self.schema_mode
+        if mode == "auto":
+            mode = "json_schema" if self._supports_json_schema(model) else "none"
+        if mode == "json_schema":
+            return schema  # litellm turns the pydantic class into OpenAI's json_schema form
+        if mode == "json_object":
+            return {"type": "json_object", "schema": schema.model_json_schema()}
+        return None
+
     def _supports_json_schema(self, model: str) -> bool:
-        if self.json_schema is not None:
-            return self.json_schema
         fake = self._fakes.get(model)
         if fake is not None:
             return fake.supports_json_schema
