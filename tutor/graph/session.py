@@ -103,6 +103,11 @@ class TutorSession:
     def start(self, learner_name: str) -> TurnView:
         """Resume the learner's pending decision, or start their next turn."""
         self.learner_id = self.deps.store.learner(learner_name)
+        # A model-played counterpart loads its client now, in the background, while the
+        # learner reads the situation, rather than during their first reply.
+        warm_up = getattr(self.deps.voice, "warm_up", None)
+        if callable(warm_up):
+            warm_up()
         snapshot = self.graph.get_state(self._config())
         if snapshot.next:
             if not any(task.interrupts for task in snapshot.tasks):

@@ -10,9 +10,11 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from tutor.errors import TutorError
+from tutor.grading import OfflineGrader
 from tutor.graph.deps import Deps, Grader
 from tutor.graph.nodes.compose import unwrap
 from tutor.graph.state import Message, Node, TutorState
+from tutor.llm import StreamTruncated
 from tutor.scenarios.model import Persona, Scenario
 
 Stance = Literal["refusing", "complying"]
@@ -22,6 +24,18 @@ def stance(grader: Grader, scenario: Scenario, replies: list[str]) -> Stance:
     """Complying once the learner's words make any rubric mistake; refusing otherwise."""
     grade = grader.grade(scenario, "\n".join(replies))
     return "complying" if any(m.made for m in grade.mistakes) else "refusing"
+
+
+def for_stance(grader: Grader) -> Grader:
+    """The grader to read the stance with: ``grader`` without work the stance cannot use.
+
+    The stance depends only on mistakes. The offline grader finds mistakes lexically; its
+    embedding pass only grants criteria, so here it would cost an encoder run per pushback
+    (and the encoder load and the rubric's embeddings on a scenario's first pushback) while
+    the persona waits to speak, and change nothing. Any other grader is asked as it is."""
+    if type(grader) is OfflineGrader and grader.semantic:
+        return OfflineGrader(grader.lexicon, semantic=False)
+    return grader
 
 
 def pick_line(persona: Persona, want: Stance, used: list[int]) -> int | None:
@@ -39,7 +53,9 @@ def next_line(deps: Deps, state: TutorState) -> int | None:
     if persona is None or not replies:
         return None
     return pick_line(
-        persona, stance(deps.stance_reader, scenario, replies), state.get("used_lines", [])
+        persona,
+        stance(for_stance(deps.stance_reader), scenario, replies),
+        state.get("used_lines", []),
     )
 
 
@@ -68,6 +84,14 @@ def _stream_writer() -> Callable[[str], object]:
     return lambda piece: writer({"persona_text": piece})
 
 
+def _why_model_stopped(exc: TutorError) -> str:
+    """One plain sentence for the learner (the gateway's reason, never a class name)."""
+    if isinstance(exc, StreamTruncated):
+        return f"The model's reply was cut off ({exc.reason})"
+    reason = getattr(exc, "reason", None) or str(exc)
+    return f"The model did not answer ({reason})"
+
+
 def make(deps: Deps) -> Node:
     def roleplay(state: TutorState) -> dict[str, Any]:
         scenario = deps.scenario(state["scenario_id"])
@@ -87,14 +111,11 @@ def make(deps: Deps) -> Node:
                 text = deps.voice.speak(
                     scenario,
                     list(transcript),
-                    stance(deps.stance_reader, scenario, replies),
+                    stance(for_stance(deps.stance_reader), scenario, replies),
                     on_text=_stream_writer(),
                 )
             except TutorError as exc:  # ModelUnavailable, StreamTruncated: scripted stand-in
-                notice = (
-                    f"The model did not answer ({exc.__class__.__name__}); the scripted "
-                    "counterpart stood in."
-                )
+                notice = f"{_why_model_stopped(exc)}; the scripted counterpart stood in."
                 notices = [*state.get("notices", []), notice]
                 return {**_scripted(deps, state, transcript, pushbacks), "notices": notices}
             if text:
