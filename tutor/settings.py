@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     model_api_base: str | None = Field(
         default=None, description="Base URL for the primary model, e.g. a local server."
     )
+    model_max_tokens: int | None = Field(
+        default=None,
+        gt=0,
+        description="Cap on the tokens of one model reply (unset: the provider's default); "
+        "small local models can otherwise ramble until the context is full.",
+    )
     # The same values as ``tutor.llm.gateway.SchemaMode`` (a test keeps them equal); spelled
     # out here so that reading settings does not import the model stack.
     model_schema_mode: Literal["auto", "json_schema", "json_object", "none"] = Field(

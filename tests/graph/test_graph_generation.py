@@ -72,4 +72,5 @@ def test_library_scenario_stands_in_when_generation_fails(
     deps = _deps([chosen], store, tmp_path, Fail("server_error"))
     view = TutorSession(deps, open_checkpointer(tmp_path / "cp.sqlite")).start("lib")
     assert view.scenario_id == chosen.id
-    assert any("a curated one stood in" in n for n in view.notices)
+    notice = next(n for n in view.notices if n.startswith("A curated scenario stood in"))
+    assert "could not be reached" in notice and "InternalServerError" not in notice

@@ -66,6 +66,20 @@ def test_from_settings_reads_the_model_from_tutor_settings() -> None:
     assert gateway.model == fake.model and gateway.retries == 0
 
 
+def test_the_reply_length_cap_from_settings_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """TUTOR_MODEL_MAX_TOKENS reaches the request, so a rambling small model stops early."""
+    monkeypatch.setenv("TUTOR_MODEL_MAX_TOKENS", "120")
+    fake = FakeModel("capped", [Reply("Fine.")])
+    gateway = ModelGateway.from_settings(Settings(model=fake.model), fakes=[fake], retries=0)
+    assert gateway.stream_text_sync([{"role": "user", "content": "hi"}], purpose="t") == "Fine."
+    assert fake.requests[-1]["max_tokens"] == 120
+    monkeypatch.delenv("TUTOR_MODEL_MAX_TOKENS")
+    unset = FakeModel("uncapped", [Reply("Fine.")])
+    gateway = ModelGateway.from_settings(Settings(model=unset.model), fakes=[unset], retries=0)
+    gateway.stream_text_sync([{"role": "user", "content": "hi"}], purpose="t")
+    assert "max_tokens" not in unset.requests[-1]
+
+
 def test_from_settings_uses_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TUTOR_MODEL", "ollama/llama3.2")
     gateway = ModelGateway.from_settings()

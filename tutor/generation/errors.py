@@ -17,10 +17,14 @@ class GenerationFailed(TutorError):
     """
 
     def __init__(self, message: str, reasons: Sequence[str] = ()) -> None:
-        self.reasons = tuple(reasons)
-        detail = ""
+        self.message, self.reasons = message, tuple(reasons)
+        super().__init__(f"scenario generation failed: {self.plain}")
+
+    @property
+    def plain(self) -> str:
+        """What went wrong in one flat sentence (no nested brackets), for the learner."""
         if len(self.reasons) == 1:
-            detail = f" ({self.reasons[0]})"
-        elif self.reasons:
-            detail = f" (the first of {len(self.reasons)} problems: {self.reasons[0]})"
-        super().__init__(f"scenario generation failed: {message}{detail}")
+            return f"{self.message}: {self.reasons[0]}"
+        if self.reasons:
+            return f"{self.message}; the first of {len(self.reasons)} problems: {self.reasons[0]}"
+        return self.message

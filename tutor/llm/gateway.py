@@ -176,6 +176,7 @@ class ModelGateway:
             "backoff_s": getattr(s, "model_backoff_s", DEFAULT_BACKOFF_S),
             "api_base": getattr(s, "model_api_base", None),
             "schema_mode": getattr(s, "model_schema_mode", "auto"),
+            "max_tokens": getattr(s, "model_max_tokens", None),
         }
         options.update(overrides)
         return cls(s.model, **options)

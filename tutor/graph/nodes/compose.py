@@ -45,15 +45,16 @@ def briefing(scenario: Scenario) -> str:
 def _generate(deps: Deps, generator: Any, chosen: Scenario) -> tuple[Scenario | None, str]:
     """A model-written scenario for the same risks, role and difficulty, or why not."""
     from tutor.errors import TutorError
-    from tutor.generation import GenerationTarget, export_yaml
+    from tutor.generation import GenerationFailed, GenerationTarget, export_yaml
 
     target = GenerationTarget(
         risks=chosen.risks, role=chosen.roles[0], difficulty=chosen.difficulty
     )
     try:
         generated = asyncio.run(generator.generate(target))
-    except TutorError as exc:  # GenerationFailed: the curated scenario stands in
-        return None, f"No scenario could be generated ({exc}); a curated one stood in."
+    except TutorError as exc:  # GenerationFailed, or e.g. the index: the curated one stands in
+        why = exc.plain if isinstance(exc, GenerationFailed) else str(exc)
+        return None, f"A curated scenario stood in; none could be generated: {why}."
     if deps.generated_dir is not None:
         export_yaml(generated, deps.generated_dir)
     deps.by_id[generated.scenario.id] = generated.scenario
