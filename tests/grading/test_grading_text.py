@@ -152,3 +152,25 @@ def test_a_quoted_reply_ends_its_sentence() -> None:
 def test_telling_someone_no_reports_nothing() -> None:
     found = analyse("So I'd tell him no.")
     assert "deny" in found[0].concepts and "notify" not in found[0].concepts
+
+
+@pytest.mark.parametrize(
+    ("text", "verb"),
+    [
+        ("That key isn't something I can give out", "approve"),
+        ("Not something I can share, mate", "share"),
+        ("It's not anything we'd rotate today", "rotate"),
+    ],
+)
+def test_not_something_i_can_negates_the_verb(text: str, verb: str) -> None:
+    found = concept_set(text)
+    assert f"NOT:{verb}" in found or ("deny" in found and verb == "approve")
+    assert verb not in found
+
+
+def test_something_i_can_do_without_not_stays_affirmative() -> None:
+    assert "share" in concept_set("That is something I can share with the owner")
+
+
+def test_sending_it_back_unapproved_is_a_refusal() -> None:
+    assert "deny" in concept_set("This goes back unapproved")

@@ -39,6 +39,14 @@ _CONTRACTIONS = (
     (re.compile(r"\barent\b"), "are not"),
     (re.compile(r"\bwasnt\b"), "was not"),
     (re.compile(r"\bwont\b"), "will not"),
+    # "That key isn't something I can give out": the negation belongs to the verb.
+    (
+        re.compile(
+            r"\bnot\s+(?:something|anything|a thing)\s+(?:that\s+)?(?:i|we)(?:'d|'ll|'m)?\s+"
+            r"(?:(?:can|could|would|will|am|are)\s+)?(?:(?:going|able|prepared|willing|happy)\s+to\s+)?"
+        ),
+        "not ",
+    ),
 )
 
 _PRE_NEGATION = {
