@@ -174,3 +174,9 @@ def test_something_i_can_do_without_not_stays_affirmative() -> None:
 
 def test_sending_it_back_unapproved_is_a_refusal() -> None:
     assert "deny" in concept_set("This goes back unapproved")
+
+
+@pytest.mark.parametrize("no", ["nah", "nope", "no"])
+def test_a_trailing_nah_rejects_what_the_sentence_proposed(no: str) -> None:
+    first = clauses(f"Using the bot token, {no}. Then I revoke the token.")[0]
+    assert "use" not in first and "NOT:use" in first

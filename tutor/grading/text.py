@@ -439,8 +439,11 @@ def _drop_deadline(stems: list[str]) -> list[str]:
     return stems[resume:]
 
 
+_NO_WORDS = {"no", "nope", "nah"}
+
+
 def _is_bare_no(stems: list[str]) -> bool:
-    return "no" in stems and set(stems) <= _BARE_NO_WORDS
+    return bool(_NO_WORDS & set(stems)) and set(stems) <= _BARE_NO_WORDS | _NO_WORDS
 
 
 def _inside_quotes(text: str, start: int, end: int) -> bool:
