@@ -180,3 +180,8 @@ def test_sending_it_back_unapproved_is_a_refusal() -> None:
 def test_a_trailing_nah_rejects_what_the_sentence_proposed(no: str) -> None:
     first = clauses(f"Using the bot token, {no}. Then I revoke the token.")[0]
     assert "use" not in first and "NOT:use" in first
+
+
+@pytest.mark.parametrize("text", ["Requesting changes, sorry Priya", "#2295 stays unmerged"])
+def test_pull_request_review_refusals_read_as_deny(text: str) -> None:
+    assert "deny" in concept_set(text)
