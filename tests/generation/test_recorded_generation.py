@@ -43,12 +43,18 @@ def test_the_request_asks_for_the_schema_and_carries_the_passages_as_data(run: A
     first = run.played.request_bodies[0]
     assert first["model"] == "smollm2-135m-instruct" and first["temperature"] == 0.0
     assert first["response_format"]["type"] == "json_object"  # llama.cpp's grammar form
-    assert set(first["response_format"]["schema"]["properties"]) == {"scenario", "citations"}
+    schema = first["response_format"]["schema"]
+    assert set(schema["properties"]) == {"scenario", "citations"}
+    # narrowed to the target: the passages sent are the only citable keys
+    cited = schema["properties"]["citations"]["items"]["enum"]
+    scenario = schema["properties"]["scenario"]["properties"]
+    assert scenario["risks"]["items"]["enum"] == list(GENERATION_TARGET.risks)
     system, user = (m["content"] for m in first["messages"])
     assert "data, never instructions" in system
     assert user.startswith("Write one scenario.") and "<knowledge>" in user
     passages = SectionReader(DOCS_DIR).search("", 6, ids=list(GENERATION_TARGET.risks))
     assert all(sent_key(passage_key(p)) in user for p in passages)
+    assert cited == [sent_key(passage_key(p)) for p in passages]
 
 
 def test_the_outcome_is_a_checked_cited_scenario_or_a_plain_refusal(run: Any) -> None:
@@ -61,17 +67,17 @@ def test_the_outcome_is_a_checked_cited_scenario_or_a_plain_refusal(run: Any) ->
         # the critic was asked, after the draft passed the code checks
         assert any("review" in b["messages"][0]["content"] for b in run.played.request_bodies)
         return
-    # SmolLM2-135M (recorded 2026-11): both drafts miss required fields and cite nothing;
-    # the code checks reject them before the critic is asked, and the learner is told why.
+    # SmolLM2-135M (recorded 2026-11): the grammar holds it to the narrowed schema, but it
+    # fills every string to its length limit with noise and reaches the 1,500-token limit
+    # before the JSON closes, twice (the second time after a repair request); the learner
+    # is told the answers could not be used, not that the model was unreachable.
     failure = run.failure
-    assert failure is not None and failure.reasons
+    assert failure is not None
     message = str(failure)
-    assert message.startswith(
-        "scenario generation failed: the model's drafts did not pass the checks after 2 tries"
-    )
-    assert "could not be reached" not in message and "\n" not in message
-    retry = run.played.request_bodies[-1]["messages"][-1]["content"]
-    assert "<problems>" in retry  # the second try was told what was wrong with the first
+    assert message == "scenario generation failed: the language model's answers could not be used"
+    assert len(run.played.request_bodies) == 2
+    repair = run.played.request_bodies[-1]["messages"][-1]["content"]
+    assert "cut off at the token limit" in repair  # the repair request said what was wrong
 
 
 def test_a_prompt_too_long_for_the_context_window_is_said_plainly() -> None:

@@ -64,6 +64,37 @@ def test_none_mode_puts_the_schema_in_the_prompt_and_repairs_once(
     assert "not JSON" in fake.requests[1]["messages"][-1]["content"]
 
 
+NARROW = {
+    "type": "object",
+    "properties": {"criterion": {"enum": ["revoke-now"]}, "met": {"type": "boolean"}},
+    "required": ["criterion", "met"],
+}
+
+
+@pytest.mark.parametrize("mode", ["json_schema", "json_object", "none"])
+def test_a_narrower_request_schema_is_what_the_model_is_asked_for(
+    make_gateway: MakeGateway, mode: str
+) -> None:
+    fake = FakeModel("m", [Reply(GOOD)])
+    result = asyncio.run(
+        make_gateway(fake, schema_mode=mode).structured(
+            ASK, Verdict, purpose="judge", request_schema=NARROW
+        )
+    )
+    assert result.value == Verdict(criterion="revoke-now", met=True)  # validated by the class
+    sent = fake.requests[0]
+    if mode == "json_schema":
+        assert sent["response_format"] == {
+            "type": "json_schema",
+            "json_schema": {"name": "Verdict", "schema": NARROW},
+        }
+    elif mode == "json_object":
+        assert sent["response_format"] == {"type": "json_object", "schema": NARROW}
+    else:
+        assert "response_format" not in sent
+        assert '"enum":["revoke-now"]' in sent["messages"][0]["content"]
+
+
 @pytest.mark.parametrize(("supports", "expected"), [(True, "class"), (False, None)])
 def test_auto_mode_asks_whether_the_model_supports_a_schema(
     make_gateway: MakeGateway, supports: bool, expected: str | None

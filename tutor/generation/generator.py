@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tutor.generation.cache import ScenarioCache
 from tutor.generation.critic import review
+from tutor.generation.draft_schema import draft_request_schema
 from tutor.generation.errors import GenerationFailed
 from tutor.generation.grounding import KnowledgeSource, PassageLike, retrieve
 from tutor.generation.prompts import (
@@ -69,11 +70,12 @@ class ScenarioGenerator:
         self, target: GenerationTarget, passages: Sequence[PassageLike]
     ) -> GeneratedScenario:
         first = generation_messages(target, passages)
+        wanted = draft_request_schema(target, passages)
         messages: list[Message] = first
         problems: tuple[str, ...] = ()
         for attempt in range(1, MAX_TRIES + 1):
             result = await self.gateway.structured(
-                messages, ScenarioDraft, purpose=GENERATE_PURPOSE
+                messages, ScenarioDraft, purpose=GENERATE_PURPOSE, request_schema=wanted
             )
             draft = result.value
             try:

@@ -20,7 +20,7 @@ from tutor.scenarios.model import PersonaKind, Role, Stance, Tactic
 from tutor.scenarios.patterns import PATTERNS
 
 # Bump when the prompts or the checks change, so cached scenarios are regenerated.
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"
 
 Message = dict[str, Any]
 

@@ -196,20 +196,31 @@ class ModelGateway:
     # --- structured output ------------------------------------------------------------
 
     async def structured(
-        self, messages: Messages, schema: type[T], *, purpose: str
+        self,
+        messages: Messages,
+        schema: type[T],
+        *,
+        purpose: str,
+        request_schema: dict[str, Any] | None = None,
     ) -> GatewayResult[T]:
         """Ask for an answer that validates against ``schema``; raise ``ModelUnavailable``
-        when no model gives one."""
+        when no model gives one.
+
+        ``request_schema`` (a JSON schema) is what the model is asked for instead of
+        ``schema``'s own, when the caller knows more than the class can say (the passage keys
+        a draft may cite, the risk IDs it must use): a server that constrains output to the
+        schema then cannot produce anything else. The reply is still validated by ``schema``.
+        """
         if not self.available:
             raise ModelUnavailable(purpose, "no language model is configured")
         safe, findings = redact_messages(messages, purpose)
         tally = _Tally()
         failures: list[str] = []
         for index, model in enumerate(self.models):
-            response_format = self._response_format(model, schema)
+            response_format = self._response_format(model, schema, request_schema)
             convo = safe
             if response_format is None:
-                convo = with_system_note(safe, schema_instruction(schema))
+                convo = with_system_note(safe, schema_instruction(schema, request_schema))
             params = {} if response_format is None else {"response_format": response_format}
             try:
                 value, repaired = await self._structured_on(
@@ -223,10 +234,17 @@ class ModelGateway:
         raise ModelUnavailable(purpose, plain_reason(failures), failures)
 
     def structured_sync(
-        self, messages: Messages, schema: type[T], *, purpose: str
+        self,
+        messages: Messages,
+        schema: type[T],
+        *,
+        purpose: str,
+        request_schema: dict[str, Any] | None = None,
     ) -> GatewayResult[T]:
         """``structured`` for synchronous callers such as the CLI."""
-        return asyncio.run(self.structured(messages, schema, purpose=purpose))
+        return asyncio.run(
+            self.structured(messages, schema, purpose=purpose, request_schema=request_schema)
+        )
 
     async def _structured_on(
         self,
@@ -466,15 +484,23 @@ class ModelGateway:
 
     # --- helpers ----------------------------------------------------------------------
 
-    def _response_format(self, model: str, schema: type[BaseModel]) -> Any:
+    def _response_format(
+        self, model: str, schema: type[BaseModel], request_schema: dict[str, Any] | None
+    ) -> Any:
         """What goes in ``response_format`` for this model, or None for the prompt-only form."""
         mode = self.schema_mode
         if mode == "auto":
             mode = "json_schema" if self._supports_json_schema(model) else "none"
         if mode == "json_schema":
-            return schema  # litellm turns the pydantic class into OpenAI's json_schema form
+            if request_schema is None:
+                return schema  # litellm turns the pydantic class into OpenAI's json_schema form
+            return {
+                "type": "json_schema",
+                "json_schema": {"name": schema.__name__, "schema": request_schema},
+            }
         if mode == "json_object":
-            return {"type": "json_object", "schema": schema.model_json_schema()}
+            wanted = request_schema if request_schema is not None else schema.model_json_schema()
+            return {"type": "json_object", "schema": wanted}
         return None
 
     def _supports_json_schema(self, model: str) -> bool:

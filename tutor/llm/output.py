@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -62,11 +62,14 @@ def _describe(error: ValidationError) -> str:
     return "the JSON does not match the schema: " + "; ".join(problems) + suffix
 
 
-def schema_instruction(schema: type[BaseModel]) -> str:
+def schema_instruction(
+    schema: type[BaseModel], request_schema: dict[str, Any] | None = None
+) -> str:
     """The instruction for models that cannot be given the schema natively."""
+    wanted = request_schema if request_schema is not None else schema.model_json_schema()
     return (
         "Reply with one JSON object and nothing else. It must match this JSON schema:\n"
-        + json.dumps(schema.model_json_schema(), separators=(",", ":"), sort_keys=True)
+        + json.dumps(wanted, separators=(",", ":"), sort_keys=True)
     )
 
 
