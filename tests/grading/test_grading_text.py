@@ -185,3 +185,18 @@ def test_a_trailing_nah_rejects_what_the_sentence_proposed(no: str) -> None:
 @pytest.mark.parametrize("text", ["Requesting changes, sorry Priya", "#2295 stays unmerged"])
 def test_pull_request_review_refusals_read_as_deny(text: str) -> None:
     assert "deny" in concept_set(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "conditional"),
+    [
+        ("Add a subject check for our repo and then I'll approve straight away.", True),
+        ("Fix the trust policy and I'll approve it", True),
+        ("I revoke the key and then I'll approve the PR.", False),
+    ],
+)
+def test_an_approval_promised_after_someone_elses_fix_is_conditional(
+    text: str, conditional: bool
+) -> None:
+    approving = [c for c in analyse(text) if "approve" in c.concepts]
+    assert approving and approving[-1].conditional is conditional

@@ -544,6 +544,25 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
             elif not first:
                 conditional[i - 1] = True
 
+        # "Add the sub condition and I'll approve": an approval promised for after a fix.
+        lead = [t for t in w.stems[:3] if t not in {"and", "then"}]
+        if (
+            not first
+            and w.stems
+            and w.stems[0] in {"and", "then"}
+            and lead[:1] in (["ill"], ["well"])
+            and "approve" in concept_sets[i]
+        ):
+            before = next(
+                (
+                    [t for t in p.stems if t not in {"and", "then"}]
+                    for p in reversed(works[:i])
+                    if p.sentence == w.sentence and set(p.stems) - {"and", "then"}
+                ),
+                [],
+            )
+            conditional[i] = bool(before) and before[0] not in _FIRST_PERSON
+
     # Quoted words ("he falls back to 'just read it to me'") are someone else's, not a decision.
     quoted = [_inside_quotes(text, w.start, w.end) for w in works]
     # "An outside agent that can edit branch protection can approve": what others could do.
