@@ -200,3 +200,8 @@ def test_an_approval_promised_after_someone_elses_fix_is_conditional(
 ) -> None:
     approving = [c for c in analyse(text) if "approve" in c.concepts]
     assert approving and approving[-1].conditional is conditional
+
+
+def test_throwing_away_the_evidence_is_a_reason_not_to() -> None:
+    reason = clauses("I'm not deleting the role, because deleting throws away the evidence.")[-1]
+    assert "NOT:delete" in reason and "delete" not in reason

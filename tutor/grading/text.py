@@ -156,6 +156,10 @@ _CONSEQUENCES = [
         "will break",
         "breaks the",
         "would block",
+        # "deleting throws away the evidence": the reason not to
+        "throw away",
+        "would lose",
+        "lose the evidence",
     )
 ]
 _NOT_ANAPHORIC = {
