@@ -205,3 +205,17 @@ def test_an_approval_promised_after_someone_elses_fix_is_conditional(
 def test_throwing_away_the_evidence_is_a_reason_not_to() -> None:
     reason = clauses("I'm not deleting the role, because deleting throws away the evidence.")[-1]
     assert "NOT:delete" in reason and "delete" not in reason
+
+
+@pytest.mark.parametrize(
+    ("text", "deferred"),
+    [
+        ("Honestly Dana the release has to wait a bit", False),
+        ("The demo can slip", False),
+        ("New creds for the deploy job so we can still ship tonight", False),
+        ("The key can wait until the release is out", True),
+        ("Rotate the key after the release", True),
+    ],
+)
+def test_putting_off_the_release_is_not_putting_off_the_fix(text: str, deferred: bool) -> None:
+    assert analyse(text)[-1].deferred is deferred

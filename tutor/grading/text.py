@@ -398,7 +398,20 @@ def _mark_negation(work: _Work, lex: Lexicon) -> str | None:
     return None
 
 
+# "The release has to wait", "the demo slips": the business event is put off, not the fix.
+_EVENT_WAITS = re.compile(
+    r"\b(?:release|deploy\w*|launch|demo|ship\w*|rollout|go-live|cutover|feature|sprint|deadline)"
+    r"\s+(?:(?:will|would|can|could|has|have|must|should|needs?|is going|may|just)\s+){0,2}"
+    r"(?:to\s+)?(?:(?:have\s+to|just)\s+)?(?:wait|slip|be delayed|get delayed|be late|move)\w*"
+    # "... so we can still ship tonight": when the release happens, not when the fix does
+    r"|\bso (?:that )?(?:we|they|you|the team) (?:can|could|will) (?:still )?"
+    r"(?:ship|release|deploy|launch|go live)\b"
+)
+
+
 def _deferred(clause_lower: str) -> bool:
+    if _EVENT_WAITS.search(clause_lower):
+        return False
     for m in _DEFERRAL.finditer(clause_lower):
         if not _DEFERRAL_GUARD.search(clause_lower[: m.start()]):
             return True
