@@ -219,3 +219,9 @@ def test_throwing_away_the_evidence_is_a_reason_not_to() -> None:
 )
 def test_putting_off_the_release_is_not_putting_off_the_fix(text: str, deferred: bool) -> None:
     assert analyse(text)[-1].deferred is deferred
+
+
+def test_an_imperative_followed_by_what_anyone_could_then_do_is_a_warning() -> None:
+    found = analyse("Give it a role on prod and anyone who pushes code there can read invoices.")
+    assert found[0].hypothetical
+    assert not analyse("Give it a role on staging and tell the owner.")[0].hypothetical

@@ -584,6 +584,19 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
     quoted = [_inside_quotes(text, w.start, w.end) for w in works]
     # "An outside agent that can edit branch protection can approve": what others could do.
     described = [_describes_others(w.stems) for w in works]
+    # "Give it a role on prod and anyone who pushes code there can read invoices": the
+    # imperative is the "if" of a warning, not a step.
+    for i, w in enumerate(works[1:], start=1):
+        prev = works[i - 1]
+        if (
+            w.stems[:1] == ["and"]
+            and w.stems[1:2]
+            and w.stems[1] in _OTHERS
+            and prev.sentence == w.sentence
+            and prev.stems[:1]
+            and prev.stems[0] not in _FIRST_PERSON
+        ):
+            described[i - 1] = True
     # A question ("why can the agent read prod secrets at all?") asks; it decides nothing.
     ends = {w.sentence: w.end for w in works}
     questions = [text[ends[w.sentence] : ends[w.sentence] + 1] == "?" for w in works]
