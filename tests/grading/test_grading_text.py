@@ -225,3 +225,53 @@ def test_an_imperative_followed_by_what_anyone_could_then_do_is_a_warning() -> N
     found = analyse("Give it a role on prod and anyone who pushes code there can read invoices.")
     assert found[0].hypothetical
     assert not analyse("Give it a role on staging and tell the owner.")[0].hypothetical
+
+
+def _deferred_with(text: str, concept: str) -> bool:
+    return next(c for c in analyse(text) if concept in c.concepts).deferred
+
+
+def test_a_delay_named_only_to_be_ruled_out_defers_nothing() -> None:
+    text = "Waiting till 17:30 isn't an option, so I kill it first."
+    assert not any(c.deferred for c in analyse(text))
+    assert _deferred_with("Waiting till 17:30 is fine, so I kill it then.", "revoke")
+
+
+@pytest.mark.parametrize(
+    ("text", "deferred"),
+    [
+        ("Pull the CloudTrail logs for the weekend", False),
+        ("Check the logins since Saturday", False),
+        ("Rotating the token I'd put on the list for next sprint", True),
+        ("Remove the password in Monday's change window", True),
+    ],
+)
+def test_the_period_looked_at_is_not_a_delay(text: str, deferred: bool) -> None:
+    assert any(c.deferred for c in analyse(text)) is deferred
+
+
+def test_a_statement_that_mentions_a_time_does_not_put_off_its_neighbour() -> None:
+    text = "Marco is OOO until Monday, and the sign-in log shows three failed MFA prompts."
+    assert not analyse(text)[-1].deferred
+    assert _deferred_with("After the release, revoke the key.", "revoke")
+    assert _deferred_with("If he can't explain it by then I'd deactivate the key.", "revoke")
+
+
+def test_a_sign_in_is_not_a_sign_off() -> None:
+    assert "approve" not in concept_set("three browser sign-ins failing on MFA")
+    assert "approve" in concept_set("I sign off on the deploy")
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("The integration@ password was committed in config/truckhub.yml", True),
+        ("its creds were used from 198.51.100.23", True),
+        ("media-shared-app is trusted by both clusters", True),
+        ("check what mail was read", False),
+        ("I was going to revoke it", False),
+        ("revoke the key", False),
+    ],
+)
+def test_a_passive_statement_of_what_happened_decides_nothing(text: str, fact: bool) -> None:
+    assert analyse(text)[0].hypothetical is fact

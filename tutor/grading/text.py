@@ -20,7 +20,7 @@ _PRONOUNS = {"it", "them", "that", "this", "those", "these", "one"}
 
 _BOUNDARY = re.compile(
     r"[.!?]['\"\u2019\u201d]?(?=\s|$)|[;\n\u2022]|:(?=\s)|,(?=\s)|\s[-\u2013\u2014]+\s|\(|\)"
-    r"|(?=\b(?:but|however|then|instead|rather|although|though|whereas|because|since|and|unless|"
+    r"|(?<=\bby then)(?=\s)|(?<!\bby )(?=\b(?:but|however|then|instead|rather|although|though|whereas|because|since|and|unless|"
     r"except|otherwise|meanwhile|plus|also|if|once|so|provided|whereas)\b)",
     re.IGNORECASE,
 )
@@ -409,11 +409,36 @@ _EVENT_WAITS = re.compile(
 )
 
 
+def _leads_with_deferral(clause_lower: str) -> bool:
+    """Whether the clause is a time phrase ("after the release", "but only tomorrow") that can
+    govern its neighbour, rather than a statement that mentions a time ("Marco is OOO until
+    Monday", "so we don't have to come back to this later")."""
+    m = _DEFERRAL.search(clause_lower)
+    return m is not None and len(clause_lower[: m.start()].split()) <= 2
+
+
+# "CloudTrail for the weekend", "logins since Saturday": the period looked at, not a delay.
+_DELAY_REJECTED = re.compile(
+    r"\b(?:is|are|was) not (?:an? )?(?:option|happening|acceptable|possible|ok|okay)\b"
+    r"|\b(?:off the table|out of the question|non-?starter|no go|not an option)\b"
+)
+_PERIOD_GUARD = re.compile(r"\b(?:(?:for|over|during|across) the|since|from)\s+$")
+_PERIOD_WORDS = re.compile(
+    r"(?:weekend|overnight|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+)
+
+
 def _deferred(clause_lower: str) -> bool:
     if _EVENT_WAITS.search(clause_lower):
         return False
     for m in _DEFERRAL.finditer(clause_lower):
-        if not _DEFERRAL_GUARD.search(clause_lower[: m.start()]):
+        before = clause_lower[: m.start()]
+        period = _PERIOD_GUARD.search(before) and _PERIOD_WORDS.match(m.group())
+        if _DELAY_REJECTED.search(clause_lower, m.end()):
+            continue  # "waiting till 17:30 isn't an option"
+        # "not until the release" refuses the delay; "if he can't explain it by then" waits.
+        negated = _DEFERRAL_GUARD.search(before) and not re.match(r"\s*(?:if|unless)\b", before)
+        if not negated and not period:
             return True
     return False
 
@@ -467,6 +492,26 @@ def _inside_quotes(text: str, start: int, end: int) -> bool:
     """Whether a good part of the clause is quoted ("he falls back to 'just read it out'")."""
     quoted = sum(max(0, min(end, m.end()) - max(start, m.start())) for m in _QUOTE.finditer(text))
     return quoted * 10 >= (end - start) * 4
+
+
+# "The password was committed in config/", "its creds were used from 198.51.100.23",
+# "the role is trusted by both clusters": what happened or what is, not what the learner does.
+_PASSIVE_FACT = re.compile(
+    r"\b(?:was|were|had been)\s+(?:\w+ly\s+)?(?:\w+ed|\w+en|made|sent|left|put|set|kept|"
+    r"got|held|read|run|built|shown|found)\b"
+    r"|\b(?:is|are)\s+(?:\w+ly\s+)?\w+ed\s+by\b"
+)
+
+
+_INDIRECT = re.compile(r"\b(?:what|which|whether|how|who|where|when|anything|everything|if)\b")
+
+
+def _states_a_fact(lower: str, stems: list[str]) -> bool:
+    """A passive statement of fact; "check what mail was read" asks, so it is not one."""
+    if _FIRST_PERSON & set(stems):
+        return False
+    m = _PASSIVE_FACT.search(lower)
+    return m is not None and not _INDIRECT.search(lower[: m.start()])
 
 
 def _describes_others(stems: list[str]) -> bool:
@@ -544,7 +589,11 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
         last = i == len(works) - 1 or works[i + 1].sentence != w.sentence
         # A time or condition clause with no action of its own governs its neighbour:
         # "After the release, revoke it." / "Revoke it once the release is out."
-        if w.deferred and not acts[i]:
+        if (
+            w.deferred
+            and not acts[i]
+            and (_leads_with_deferral(expanded_cache[i]) or w.stems[:1] and w.stems[0] in _CONDITION_START)
+        ):
             if first and not last:
                 deferred[i + 1] = True
             elif not first:
@@ -583,7 +632,10 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
     # Quoted words ("he falls back to 'just read it to me'") are someone else's, not a decision.
     quoted = [_inside_quotes(text, w.start, w.end) for w in works]
     # "An outside agent that can edit branch protection can approve": what others could do.
-    described = [_describes_others(w.stems) for w in works]
+    described = [
+        _describes_others(w.stems) or _states_a_fact(expanded_cache[i], w.stems)
+        for i, w in enumerate(works)
+    ]
     # "Give it a role on prod and anyone who pushes code there can read invoices": the
     # imperative is the "if" of a warning, not a step.
     for i, w in enumerate(works[1:], start=1):
