@@ -226,3 +226,12 @@ def test_refusing_pressure_is_not_refusing_the_request(grader) -> None:  # type:
     vague = grader.grade(scenario, "I'd stay alert and not give in to pressure.")
     assert not met(vague, "refuse-safe-access")
     assert met(grader.grade(scenario, "No."), "refuse-safe-access")
+
+
+def test_an_example_that_refuses_with_an_unknown_verb_still_needs_a_refusal() -> None:
+    from tutor.grading.lexicon import load_lexicon
+    from tutor.grading.rubric_grader import _example_concepts
+
+    lex = load_lexicon()
+    assert "deny" in _example_concepts("PatchPilot does not get administration or workflows", lex)
+    assert "deny" not in _example_concepts("PatchPilot gets administration", lex)

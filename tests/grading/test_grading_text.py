@@ -275,3 +275,36 @@ def test_a_sign_in_is_not_a_sign_off() -> None:
 )
 def test_a_passive_statement_of_what_happened_decides_nothing(text: str, fact: bool) -> None:
     assert analyse(text)[0].hypothetical is fact
+
+
+def test_coordinated_refusals_and_either() -> None:
+    found = clauses(
+        "No to the safe change, and I'm not checking the password out and reading it to him either."
+    )
+    assert "deny" in found[0]
+    assert "NOT:w:read" in found[-1] and "w:read" not in found[-1]
+    assert analyse("nobody logs into it interactively")[0].hypothetical
+
+
+def test_a_consequence_with_just_in_it_still_rejects() -> None:
+    last = clauses("I wouldn't revoke it, so killing it would just break his workflow")[-1]
+    assert "NOT:revoke" in last and "revoke" not in last
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rotate it in the next scheduled key rotation window",
+        "so it can be rotated later rather than today",
+    ],
+)
+def test_more_ways_to_put_a_fix_off(text: str) -> None:
+    assert _deferred_with(text, "rotate")
+
+
+def test_after_that_follows_a_delay() -> None:
+    text = "I'll check with Ana next week, and raise it with security after that."
+    assert _deferred_with(text, "security_team")
+    assert not _deferred_with(
+        "I revoke it now, and raise it with security after that.", "security_team"
+    )

@@ -61,6 +61,21 @@ def _weight(concept: str, lex: Lexicon) -> float:
     return 1.0 if concept == DEFER else lex.weight(concept)
 
 
+_NEGATED_TEXT = re.compile(r"\b(?:not|no|never|nor|neither)\b|n't\b", re.IGNORECASE)
+
+
+def _example_concepts(text: str, lex: Lexicon) -> frozenset[str]:
+    """A criterion example's concepts. "PatchPilot does not get administration" refuses with a
+    verb the lexicon does not know; without its refusal it would match any clause naming those
+    objects."""
+    concepts = concept_set(text, lex)
+    if _NEGATED_TEXT.search(text) and not any(
+        lex.is_action(c) or c.startswith("NOT:") for c in concepts
+    ):
+        concepts = concepts | {"deny"}
+    return concepts
+
+
 @lru_cache(maxsize=256)
 def _compile(scenario: Scenario) -> _Compiled:
     """Read every example once per scenario and weight its concepts.
@@ -73,7 +88,12 @@ def _compile(scenario: Scenario) -> _Compiled:
     items: list[tuple[str, str, tuple[str, ...], bool]] = [
         ("c", c.id, (*c.examples, c.text), c.must_be_immediate) for c in scenario.rubric.criteria
     ] + [("m", m.id, (*m.examples, m.text), False) for m in scenario.rubric.mistakes]
-    sets = {(kind, iid): [concept_set(t, lex) for t in texts] for kind, iid, texts, _ in items}
+    sets = {
+        (kind, iid): [
+            _example_concepts(t, lex) if kind == "c" else concept_set(t, lex) for t in texts
+        ]
+        for kind, iid, texts, _ in items
+    }
     df: dict[str, int] = {}
     for example_sets in sets.values():
         for concept in frozenset().union(*example_sets):

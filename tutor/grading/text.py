@@ -146,6 +146,8 @@ _CONSEQUENCES = [
     tuple(stem(w) for w in cue.split())
     for cue in (
         "would break",
+        "would just break",
+        "would only break",
         "would stop",
         "would kill",
         "would disrupt",
@@ -227,7 +229,10 @@ _DEFERRAL = re.compile(
     r"|\b(?:until|till|til)\b"
     r"|\b(?:later|tomorrow|eventually|postpon\w*|defer\w*|someday|tonight|overnight|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|weekend)\b"
-    r"|\bnext (?:week|sprint|month|quarter|release|cycle|iteration|maintenance|window|year|day)\b"
+    r"|\bnext (?:[\w-]+ ){0,3}?(?:week|sprint|month|quarter|release|cycle|iteration|maintenance|"
+    r"window|year|day|review)\b"
+    r"|\brather than (?:today|now|right away|immediately|tonight|straight away)\b"
+    r"|\b(?:get|getting) (?:a)?round to\b|\bwhen (?:i|we) (?:get|have) (?:a )?(?:chance|time|minute)\b"
     r"|\b(?:hold off|wait for|wait on|wait a|when we (?:have|get) (?:time|a chance)|at some point|"
     r"end of (?:the )?(?:day|week|sprint|month)|eod|in the morning|after hours|down the line|"
     r"in a few (?:days|weeks)|some ?time|by then|in due course|around \d{1,2}[:.]\d{2})\b"
@@ -409,6 +414,9 @@ _EVENT_WAITS = re.compile(
 )
 
 
+_AFTER_THAT = re.compile(r"\b(?:after (?:that|this|which)|afterwards?)\b")
+
+
 def _leads_with_deferral(clause_lower: str) -> bool:
     """Whether the clause is a time phrase ("after the release", "but only tomorrow") that can
     govern its neighbour, rather than a statement that mentions a time ("Marco is OOO until
@@ -503,6 +511,9 @@ _PASSIVE_FACT = re.compile(
 )
 
 
+# "nobody logs into it interactively": how things are, not a step ("so nobody sees it" is a
+# purpose, and stays with its action).
+_NOBODY = re.compile(r"^\W*(?:nobody|no one|no-one)\b")
 _INDIRECT = re.compile(r"\b(?:what|which|whether|how|who|where|when|anything|everything|if)\b")
 
 
@@ -562,6 +573,14 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
             and works[i - 1].negated[-1:] == [True]
         ):
             w.negated = [True] * len(w.stems)  # "I won't reset it or DM any password"
+        if (
+            i > 0
+            and w.stems[-1:] == ["either"]
+            and not any(w.negated)
+            and any(works[i - 1].negated)
+            and works[i - 1].sentence == w.sentence
+        ):
+            w.negated = [True] * len(w.stems)  # "I'm not checking it out and reading it either"
         if w.stems[-2:] == ["or", "not"]:
             w.negated = [True] * len(
                 w.stems
@@ -583,6 +602,10 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
     acts = [any(lex.is_action(c) for c in cs) for cs in concept_sets]
     flips = [any(lex.flips(c.removeprefix("NOT:")) for c in cs) for cs in concept_sets]
     deferred = [w.deferred for w in works]
+    # "Check with Ana next week and raise it with security after that": after the delay too.
+    for i in range(1, len(works)):
+        if deferred[i - 1] and _AFTER_THAT.search(expanded_cache[i]):
+            deferred[i] = True
     conditional = [False] * len(works)
     for i, w in enumerate(works):
         first = i == 0 or works[i - 1].sentence != w.sentence
@@ -592,7 +615,11 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
         if (
             w.deferred
             and not acts[i]
-            and (_leads_with_deferral(expanded_cache[i]) or w.stems[:1] and w.stems[0] in _CONDITION_START)
+            and (
+                _leads_with_deferral(expanded_cache[i])
+                or w.stems[:1]
+                and w.stems[0] in _CONDITION_START
+            )
         ):
             if first and not last:
                 deferred[i + 1] = True
@@ -633,7 +660,9 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
     quoted = [_inside_quotes(text, w.start, w.end) for w in works]
     # "An outside agent that can edit branch protection can approve": what others could do.
     described = [
-        _describes_others(w.stems) or _states_a_fact(expanded_cache[i], w.stems)
+        _describes_others(w.stems)
+        or _states_a_fact(expanded_cache[i], w.stems)
+        or _NOBODY.search(expanded_cache[i]) is not None
         for i, w in enumerate(works)
     ]
     # "Give it a role on prod and anyone who pushes code there can read invoices": the
@@ -672,6 +701,8 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
             )
         ):
             concepts.add("deny")  # "no PAT", "no admin:org", "none of the three", "no exception"
+        if w.stems[:2] == ["no", "to"] and not positive_act:
+            concepts.add("deny")  # "No to the safe change"
         if w.stems and w.stems[-1] in {"no", "nope", "nah"} and not positive_acts - {"notify"}:
             concepts.add("deny")  # "I'd tell Mia no", "the answer is no"
             concepts.discard("notify")  # telling him no reports nothing
