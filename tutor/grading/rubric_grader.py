@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -309,7 +310,7 @@ class OfflineGrader:
         done_now = frozenset().union(*(u.concepts for u in units if not u.deferred))
         mistakes: list[MistakeVerdict] = []
         for mid, examples in compiled.mistakes:
-            made: tuple[float, _Unit] | None = None
+            candidates: dict[_Unit, float] = {}
             for unit in units:
                 if unit.conditional or unit.hypothetical:
                     continue
@@ -319,18 +320,34 @@ class OfflineGrader:
                     if _refuses(unit.concepts) and not _refuses(example.concepts):
                         continue  # "secrets don't travel through Slack" sends nothing
                     cov = _coverage(example, unit, lex, safeguards=True)
-                    if (
-                        cov >= MISTAKE_COVERAGE
-                        and cov > best_criterion[unit]
-                        and (made is None or cov > made[0])
-                    ):
-                        made = (cov, unit)
+                    if cov >= MISTAKE_COVERAGE and cov > best_criterion[unit]:
+                        candidates[unit] = max(cov, candidates.get(unit, 0.0))
+            made = self._confirmed(scenario, mid, candidates, quote)
             mistakes.append(
-                MistakeVerdict(
-                    id=mid, made=made is not None, evidence=quote(made[1]) if made else ""
-                )
+                MistakeVerdict(id=mid, made=made is not None, evidence=quote(made) if made else "")
             )
         return finalise(scenario, criteria, mistakes, flags, answer_id=answer_id, grader=self.name)
+
+    def _confirmed(
+        self,
+        scenario: Scenario,
+        mistake_id: str,
+        candidates: dict[_Unit, float],
+        quote: Callable[[_Unit], str],
+    ) -> _Unit | None:
+        """The best-covered unit that really reads as the mistake.
+
+        Shared words are not shared meaning: "the password was committed in config/" and
+        "commit the password to config/" carry the same concepts. With embeddings on, a unit is
+        the mistake only if it is not clearly nearer to one of the rubric's right actions than
+        to the mistake (``semantic.MISTAKE_MARGIN``)."""
+        ranked = sorted(candidates, key=lambda u: (-candidates[u], u.start, u.end))
+        if not self.semantic or not ranked:
+            return ranked[0] if ranked else None
+        margins = semantic.mistake_margins(scenario, mistake_id, [quote(u) for u in ranked])
+        return next(
+            (u for u, m in zip(ranked, margins, strict=True) if m >= semantic.MISTAKE_MARGIN), None
+        )
 
     def _semantic_pass(
         self,

@@ -26,6 +26,9 @@ from tutor.scenarios.model import Scenario
 THRESHOLD = 0.55
 DISTINCT_THRESHOLD = 0.50
 DISTINCT_MARGIN = 0.10
+# A clause the lexicon reads as a mistake is kept as one unless it is this much nearer to the
+# rubric's closest right action than to the mistake (negative: the benefit of the doubt).
+MISTAKE_MARGIN = -0.05
 _MISTAKE = "mistake:"
 
 
@@ -72,3 +75,15 @@ def best_matches(
                 out[cid] = int(k)
                 break
     return out
+
+
+def mistake_margins(scenario: Scenario, mistake_id: str, clauses: Sequence[str]) -> list[float]:
+    """How much nearer each clause is to the mistake than to the nearest criterion."""
+    if not clauses:
+        return []
+    clause_vecs = encode(clauses)
+    vectors = item_vectors(scenario)
+    own = (clause_vecs @ vectors[_MISTAKE + mistake_id].T).max(axis=1)
+    criteria = [(clause_vecs @ vectors[c.id].T).max(axis=1) for c in scenario.rubric.criteria]
+    nearest = np.max(np.stack(criteria), axis=0) if criteria else np.zeros_like(own)
+    return [float(x) for x in own - nearest]
