@@ -248,5 +248,7 @@ def test_shared_words_without_shared_meaning_are_not_a_mistake(grader) -> None: 
     lexical = OfflineGrader(semantic=False).grade(departing, answer)
     assert made(lexical, "send-key")
     assert not made(grader.grade(departing, answer), "send-key")
-    plainly = grader.grade(departing, "OK, I'll share the key with him so he can finish the report.")
+    plainly = grader.grade(
+        departing, "OK, I'll share the key with him so he can finish the report."
+    )
     assert made(plainly, "send-key")
