@@ -308,3 +308,30 @@ def test_after_that_follows_a_delay() -> None:
     assert not _deferred_with(
         "I revoke it now, and raise it with security after that.", "security_team"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "About Dmitri's token sitting in its memory, I'd leave it.",
+        "As for the copied key, it only sat in the sandbox.",
+        "since Mia's post has been sitting in qa-tools for 26 days",
+    ],
+)
+def test_a_topic_or_a_reason_decides_nothing(text: str) -> None:
+    assert analyse(text)[0].hypothetical
+
+
+def test_hands_off_refuses() -> None:
+    assert "deny" in concept_set("Hands off the security-scan workflow")
+
+
+def test_a_delay_offered_as_the_alternative_defers_nothing() -> None:
+    text = "so I would disable it in IAM immediately rather than after the release"
+    assert not any(c.deferred for c in analyse(text))
+    assert _deferred_with("After the release, revoke the key.", "revoke")
+
+
+def test_an_if_clause_makes_its_neighbour_conditional() -> None:
+    found = analyse("If we ever want the bot to write, it's a JIT grant for one task.")
+    assert found[1].conditional

@@ -193,13 +193,16 @@ def _coverage(
     safeguards: bool = False,
     refusal: bool = False,
 ) -> float:
-    if (
-        refusal
-        and "deny" in unit.concepts
-        and unit.concepts - _BARE_REFUSAL
-        <= {c for c in unit.concepts if c.startswith(("w:", "NOT:w:")) or c in _REFUSAL_FILLER}
-    ):
-        return 1.0  # a bare "No." / "Deny." answers a refusal criterion whatever its object
+    if refusal and "deny" in unit.concepts:
+        named = {
+            c
+            for c in unit.concepts - _BARE_REFUSAL
+            if not c.startswith(("w:", "NOT:w:")) and c not in _REFUSAL_FILLER
+        }
+        if not named or (named <= example.concepts and not any(lex.is_action(c) for c in named)):
+            # a bare "No." / "Deny." answers a refusal criterion whatever its object, and "no
+            # key" refuses it when the key is what the criterion refuses
+            return 1.0
     if example.actions == {DEFER}:
         # "Wait until the release is out before touching the key": timing alone is not enough;
         # the clause must also name most of what is being put off.

@@ -117,6 +117,7 @@ _POST_REJECTION = [
         "too slow",
         "not realistic",
         "unrealistic",
+        "not helpful",  # ("not useful" would stem to "not use")
     )
 ]
 # Adverbs that sit inside a cue without changing it ("does not really fix it").
@@ -239,7 +240,11 @@ _DEFERRAL = re.compile(
     r"|\bonce (?:the |we |it |they )?(?:release|deploy|ship|launch|demo|freeze|go live)\w*"
     r"|\bwhen (?:the )?(?:release|deploy|launch|demo)\w* (?:is )?(?:done|out|over|finished|complete)",
 )
-_DEFERRAL_GUARD = re.compile(r"\b(?:not|no|never|without)\b(?:\s+\S+){0,3}\s*$")
+_DEFERRAL_GUARD = re.compile(
+    r"\b(?:not|no|never|without)\b(?:\s+\S+){0,3}\s*$|\b(?:rather than|instead of)\s*$"
+)
+# "so I would disable it immediately": a neighbouring time phrase does not put this off.
+_IMMEDIATE = re.compile(r"\b(?:now|immediately|right away|straight away|at once|asap|first)\b")
 
 
 @dataclass(frozen=True)
@@ -414,6 +419,7 @@ _EVENT_WAITS = re.compile(
 )
 
 
+_SOME_DAY = re.compile(r"\b(?:ever|in (?:the )?future|some ?day|again|eventually)\b")
 _AFTER_THAT = re.compile(r"\b(?:after (?:that|this|which)|afterwards?)\b")
 
 
@@ -511,6 +517,10 @@ _PASSIVE_FACT = re.compile(
 )
 
 
+# "About Dmitri's token in its memory", "As for the copied key": a topic, not yet a decision.
+_TOPIC = re.compile(r"^\W*(?:about|as for|as to|regarding|concerning|re:?|on the topic of)\s")
+# "since Mia's post has been sitting there for 26 days": a reason, not a step.
+_REASON = re.compile(r"^\W*(?:since|because|given that|given|as)\s")
 # "nobody logs into it interactively": how things are, not a step ("so nobody sees it" is a
 # purpose, and stays with its action).
 _NOBODY = re.compile(r"^\W*(?:nobody|no one|no-one)\b")
@@ -621,15 +631,21 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
                 and w.stems[0] in _CONDITION_START
             )
         ):
-            if first and not last:
+            if first and not last and not _IMMEDIATE.search(expanded_cache[i + 1]):
                 deferred[i + 1] = True
-            elif not first:
+            elif not first and not _IMMEDIATE.search(expanded_cache[i - 1]):
                 deferred[i - 1] = True
         # "Once the sub condition is in, approve": the approval depends on a real precondition.
         if (
             w.stems
             and w.stems[0] in _CONDITION_START
-            and (flips[i] or (w.stems[0] in _AFTER_FIX and REF in concept_sets[i] and not acts[i]))
+            and (
+                flips[i]
+                # "If we ever want it to write, it's a JIT grant": a rule for some day, while
+                # "If it is really Daniel, read him the password" still reads it out
+                or (w.stems[0] == "if" and _SOME_DAY.search(expanded_cache[i]) is not None)
+                or (w.stems[0] in _AFTER_FIX and REF in concept_sets[i] and not acts[i])
+            )
             and not w.deferred
         ):
             if first and not last:
@@ -663,6 +679,8 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
         _describes_others(w.stems)
         or _states_a_fact(expanded_cache[i], w.stems)
         or _NOBODY.search(expanded_cache[i]) is not None
+        or _TOPIC.search(expanded_cache[i]) is not None
+        or (_REASON.search(expanded_cache[i]) is not None and not _FIRST_PERSON & set(w.stems))
         for i, w in enumerate(works)
     ]
     # "Give it a role on prod and anyone who pushes code there can read invoices": the
