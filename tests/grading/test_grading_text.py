@@ -335,3 +335,17 @@ def test_a_delay_offered_as_the_alternative_defers_nothing() -> None:
 def test_an_if_clause_makes_its_neighbour_conditional() -> None:
     found = analyse("If we ever want the bot to write, it's a JIT grant for one task.")
     assert found[1].conditional
+
+
+@pytest.mark.parametrize(
+    ("text", "described"),
+    [
+        ("someone used media-shared-app creds from 198.51.100.23", True),
+        ("CloudTrail shows it being used from an unknown address", True),
+        ("the attacker made their own admin user", True),
+        ("I used CloudTrail to find the calls", False),
+        ("revoke the sessions it shows", False),
+    ],
+)
+def test_what_others_did_or_the_evidence_says_is_not_a_step(text: str, described: bool) -> None:
+    assert analyse(text)[0].hypothetical is described

@@ -521,6 +521,13 @@ _PASSIVE_FACT = re.compile(
 _TOPIC = re.compile(r"^\W*(?:about|as for|as to|regarding|concerning|re:?|on the topic of)\s")
 # "since Mia's post has been sitting there for 26 days": a reason, not a step.
 _REASON = re.compile(r"^\W*(?:since|because|given that|given|as)\s")
+# "someone used media-shared-app creds from 198.51.100.23", "CloudTrail shows it being used":
+# what others did or what the evidence says, not a step of the learner's.
+_OTHERS_DID = re.compile(
+    r"^\W*(?:(?:and|but|so)\s+)?(?:(?:someone|somebody|an? attacker|the attacker|they|whoever)\s+"
+    r"(?:\w+ed|made|took|got|ran|stole|read|sent|had|was|were)\b"
+    r"|(?:the\s+|our\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:shows?|says|indicates?|suggests?|lists?)\b)"
+)
 # "nobody logs into it interactively": how things are, not a step ("so nobody sees it" is a
 # purpose, and stays with its action).
 _NOBODY = re.compile(r"^\W*(?:nobody|no one|no-one)\b")
@@ -679,6 +686,7 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
         _describes_others(w.stems)
         or _states_a_fact(expanded_cache[i], w.stems)
         or _NOBODY.search(expanded_cache[i]) is not None
+        or (_OTHERS_DID.search(expanded_cache[i]) is not None and not _FIRST_PERSON & set(w.stems))
         or _TOPIC.search(expanded_cache[i]) is not None
         or (_REASON.search(expanded_cache[i]) is not None and not _FIRST_PERSON & set(w.stems))
         for i, w in enumerate(works)
