@@ -26,6 +26,7 @@ def test_the_stance_is_read_without_the_embedding_pass() -> None:
     semantic = OfflineGrader()
     reader = for_stance(semantic)
     assert isinstance(reader, OfflineGrader) and not reader.semantic
+    assert reader.confirm_mistakes  # the same mistakes as the grade
     assert reader.lexicon is semantic.lexicon and reader.name == semantic.name
     lexical = OfflineGrader(semantic=False)
     assert for_stance(lexical) is lexical
@@ -88,7 +89,7 @@ def test_the_persona_turn_runs_no_embeddings_and_grading_still_does(
     session.start("stance")
     view = session.reply("I would send it to them just this once and deal with it later.")
     assert view.kind == "decision" and view.transcript[-1]["role"] == "persona"
-    assert calls == []  # the stance was read lexically
+    assert calls == []  # the stance was read without the criteria's embedding pass
     view = session.reply("I refuse. I revoke the key now and check the audit logs.")
     assert view.kind == "feedback" and view.grade is not None
     assert calls  # the grade itself keeps the embedding pass

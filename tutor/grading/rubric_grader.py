@@ -260,9 +260,19 @@ class OfflineGrader:
 
     name = "offline-rubric"
 
-    def __init__(self, lexicon: Lexicon | None = None, *, semantic: bool = True) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon | None = None,
+        *,
+        semantic: bool = True,
+        confirm_mistakes: bool | None = None,
+    ) -> None:
+        """``semantic`` turns on the embedding pass that grants criteria; ``confirm_mistakes``
+        (default: the same) the embedding check on lexical mistake matches. A reader that only
+        needs the mistakes (the persona's stance) keeps the second without the first."""
         self.lexicon = lexicon or load_lexicon()
         self.semantic = semantic
+        self.confirm_mistakes = semantic if confirm_mistakes is None else confirm_mistakes
 
     def grade(self, scenario: Scenario, answer: str, *, answer_id: str | None = None) -> Grade:
         lex = self.lexicon
@@ -345,7 +355,7 @@ class OfflineGrader:
         the mistake only if it is not clearly nearer to one of the rubric's right actions than
         to the mistake (``semantic.MISTAKE_MARGIN``)."""
         ranked = sorted(candidates, key=lambda u: (-candidates[u], u.start, u.end))
-        if not self.semantic or not ranked:
+        if not self.confirm_mistakes or not ranked:
             return ranked[0] if ranked else None
         margins = semantic.mistake_margins(scenario, mistake_id, [quote(u) for u in ranked])
         return next(

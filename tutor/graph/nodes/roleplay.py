@@ -29,12 +29,16 @@ def stance(grader: Grader, scenario: Scenario, replies: list[str]) -> Stance:
 def for_stance(grader: Grader) -> Grader:
     """The grader to read the stance with: ``grader`` without work the stance cannot use.
 
-    The stance depends only on mistakes. The offline grader finds mistakes lexically; its
-    embedding pass only grants criteria, so here it would cost an encoder run per pushback
-    (and the encoder load and the rubric's embeddings on a scenario's first pushback) while
-    the persona waits to speak, and change nothing. Any other grader is asked as it is."""
+    The stance depends only on mistakes. The offline grader finds mistakes lexically and
+    checks only those matches against the embedding; its embedding pass over criteria would
+    cost an encoder run per pushback while the persona waits to speak, and change nothing.
+    So the stance keeps the mistake check (the same mistakes as the grade, an encoder run only
+    when a clause reads like a mistake) and drops the criteria pass. Any other grader is asked
+    as it is."""
     if type(grader) is OfflineGrader and grader.semantic:
-        return OfflineGrader(grader.lexicon, semantic=False)
+        return OfflineGrader(
+            grader.lexicon, semantic=False, confirm_mistakes=grader.confirm_mistakes
+        )
     return grader
 
 
