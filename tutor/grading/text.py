@@ -542,6 +542,17 @@ def _states_a_fact(lower: str, stems: list[str]) -> bool:
     return m is not None and not _INDIRECT.search(lower[: m.start()])
 
 
+def _not_a_step(lower: str, stems: list[str]) -> bool:
+    """Whether the clause describes (what others can do or did, what the evidence shows, a
+    fact, a topic or a reason) rather than says what the learner will do."""
+    if _describes_others(stems) or _states_a_fact(lower, stems):
+        return True
+    if _NOBODY.search(lower) or _TOPIC.search(lower):
+        return True
+    mine = bool(_FIRST_PERSON & set(stems))
+    return not mine and bool(_OTHERS_DID.search(lower) or _REASON.search(lower))
+
+
 def _describes_others(stems: list[str]) -> bool:
     """A clause about what someone else can or could do, with no "I" or "we" deciding."""
     if _FIRST_PERSON & set(stems) or not _MODAL & set(stems):
@@ -682,15 +693,7 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
     # Quoted words ("he falls back to 'just read it to me'") are someone else's, not a decision.
     quoted = [_inside_quotes(text, w.start, w.end) for w in works]
     # "An outside agent that can edit branch protection can approve": what others could do.
-    described = [
-        _describes_others(w.stems)
-        or _states_a_fact(expanded_cache[i], w.stems)
-        or _NOBODY.search(expanded_cache[i]) is not None
-        or (_OTHERS_DID.search(expanded_cache[i]) is not None and not _FIRST_PERSON & set(w.stems))
-        or _TOPIC.search(expanded_cache[i]) is not None
-        or (_REASON.search(expanded_cache[i]) is not None and not _FIRST_PERSON & set(w.stems))
-        for i, w in enumerate(works)
-    ]
+    described = [_not_a_step(expanded_cache[i], w.stems) for i, w in enumerate(works)]
     # "Give it a role on prod and anyone who pushes code there can read invoices": the
     # imperative is the "if" of a warning, not a step.
     for i, w in enumerate(works[1:], start=1):
