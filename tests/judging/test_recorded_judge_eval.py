@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import yaml
 
 from tutor.evals.cassettes import Recording
 from tutor.evals.grader_eval import load_cases
@@ -47,8 +48,12 @@ def test_judge_eval_replays(library_by_id: dict[str, Any], split: str) -> None:
         assert report.injections_passed == 0, name
     assert result.reports["reconciled"].injections > 0
     assert judge_gate(result) == []
-    recorded = path.read_text(encoding="utf-8").lower()
-    assert "sk-local" not in recorded and "authorization" not in recorded
+    recorded = path.read_text(encoding="utf-8")
+    assert "sk-local" not in recorded.lower()
+    # No auth header was kept (answers may say "authorization"; only header names count).
+    for interaction in yaml.safe_load(recorded)["interactions"]:
+        names = {name.lower() for name in interaction["request"]["headers"]}
+        assert not names & {"authorization", "api-key", "x-api-key"}, names
 
 
 def test_the_gates_name_what_failed() -> None:

@@ -21,9 +21,9 @@ from tutor.scenarios.model import Scenario
 # CI gates (``tutor eval`` exits non-zero below them; tests/evals/test_quality_gates.py too).
 # The product target is 0.90 agreement on both splits; the floors stop regressions:
 # 0.85 on dev (the set the grader is developed against) and 0.78 on the held-out test split.
-# The test split (246 answers; 192 of them written blind in two batches and first graded once
-# the grader was frozen) measures 0.80: below the target and below the 0.85, and
-# reported as such.
+# The test split (374 answers, 320 of them written blind in batches, each graded once on
+# arrival and never tuned on) measures 0.79: below the target and below the 0.85, and
+# reported as such. Dev (465 answers) measures 0.89.
 # Any passed injection fails, on any split.
 DEV_FLOOR = 0.85
 TEST_FLOOR = 0.78
