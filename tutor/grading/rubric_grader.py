@@ -24,7 +24,7 @@ from tutor.grading.result import (
     MistakeVerdict,
     finalise,
 )
-from tutor.grading.text import DEFER, REF, Clause, analyse, concept_set
+from tutor.grading.text import DEFER, REF, Clause, analyse, concept_set, is_subordinate
 from tutor.scenarios.model import Scenario
 
 COVERAGE = 0.6
@@ -170,15 +170,6 @@ _REFUSAL_FILLER = frozenset({REF, "notify"})  # "I'd tell Mia no" is a bare refu
 # mistake example without them describes a different, unsafe action.
 _SAFEGUARDS = frozenset(
     {"separate", "least_privilege", "temporary", "oidc", "vault", "mfa", "verify", "pr_review"}
-)
-
-
-# A clause opened by one of these hangs off another clause: a reason, a time or a condition,
-# not a decision of its own.
-_SUBORDINATE = re.compile(
-    r"\s*(?:if|once|when|whenever|after|before|until|till|unless|provided|because|since|"
-    r"as long as|although|though|whereas|while)\b(?!\s+(?:that|this|which|those)\b)",
-    re.IGNORECASE,
 )
 
 
@@ -387,7 +378,7 @@ class OfflineGrader:
                 if _refuses(c.concepts) == wants_refusal
                 and len(c.text) > 3
                 and not (c.hypothetical or c.conditional)  # describes or waits; decides nothing
-                and not _SUBORDINATE.match(c.text)  # "after the vendor explains why", "since ..."
+                and not is_subordinate(c)  # "after the vendor explains why", "since ..."
             ]
             if not ids or not pool:
                 continue

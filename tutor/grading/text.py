@@ -20,7 +20,8 @@ _PRONOUNS = {"it", "them", "that", "this", "those", "these", "one"}
 
 _BOUNDARY = re.compile(
     r"[.!?]['\"\u2019\u201d]?(?=\s|$)|[;\n\u2022]|:(?=\s)|,(?=\s)|\s[-\u2013\u2014]+\s|\(|\)"
-    r"|(?<=\bby then)(?=\s)|(?<!\bby )(?=\b(?:but|however|then|instead|rather|although|though|whereas|because|since|and|unless|"
+    r"|(?<=\bby then)(?=\s)"  # "by then" stays whole: "if he can't explain it by then"
+    r"|(?<!\bby )(?=\b(?:but|however|then|instead|rather|although|though|whereas|because|since|and|unless|"
     r"except|otherwise|meanwhile|plus|also|if|once|so|provided|whereas)\b)",
     re.IGNORECASE,
 )
@@ -431,12 +432,15 @@ def _leads_with_deferral(clause_lower: str) -> bool:
     return m is not None and len(clause_lower[: m.start()].split()) <= 2
 
 
-# "CloudTrail for the weekend", "logins since Saturday": the period looked at, not a delay.
+# "waiting till 17:30 isn't an option": the delay is named only to be ruled out.
 _DELAY_REJECTED = re.compile(
     r"\b(?:is|are|was) not (?:an? )?(?:option|happening|acceptable|possible|ok|okay)\b"
     r"|\b(?:off the table|out of the question|non-?starter|no go|not an option)\b"
 )
+# "CloudTrail for the weekend", "logins since Saturday": the period looked at, not a delay.
 _PERIOD_GUARD = re.compile(r"\b(?:(?:for|over|during|across) the|since|from)\s+$")
+# "if he can't explain it by then": a negated condition still waits.
+_IF_START = re.compile(r"\s*(?:if|unless)\b")
 _PERIOD_WORDS = re.compile(
     r"(?:weekend|overnight|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
 )
@@ -451,7 +455,7 @@ def _deferred(clause_lower: str) -> bool:
         if _DELAY_REJECTED.search(clause_lower, m.end()):
             continue  # "waiting till 17:30 isn't an option"
         # "not until the release" refuses the delay; "if he can't explain it by then" waits.
-        negated = _DEFERRAL_GUARD.search(before) and not re.match(r"\s*(?:if|unless)\b", before)
+        negated = _DEFERRAL_GUARD.search(before) and not _IF_START.match(before)
         if not negated and not period:
             return True
     return False
@@ -540,6 +544,20 @@ def _states_a_fact(lower: str, stems: list[str]) -> bool:
         return False
     m = _PASSIVE_FACT.search(lower)
     return m is not None and not _INDIRECT.search(lower[: m.start()])
+
+
+# A clause opened by one of these hangs off another clause: a reason, a time or a condition,
+# not a decision of its own ("after that" and "before this" are steps in a sequence).
+_SUBORDINATE = re.compile(
+    r"\s*(?:if|once|when|whenever|after|before|until|till|unless|provided|because|since|"
+    r"as long as|although|though|whereas|while)\b(?!\s+(?:that|this|which|those)\b)",
+    re.IGNORECASE,
+)
+
+
+def is_subordinate(clause: Clause) -> bool:
+    """Whether the clause opens as a reason, time or condition hanging off another clause."""
+    return _SUBORDINATE.match(clause.text) is not None
 
 
 def _not_a_step(lower: str, stems: list[str]) -> bool:
