@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from tutor.grading import semantic
+from tutor.grading.calibration import Calibration, load_calibration
 from tutor.grading.injection import find_injection
 from tutor.grading.lexicon import Lexicon, load_lexicon
 from tutor.grading.result import (
@@ -227,23 +227,48 @@ def _best(
     *,
     allow_deferred: bool,
     refusal: bool = False,
-) -> tuple[_Unit | None, _Unit | None]:
-    """Best matching unit that counts, and (if none counts) the best deferred one."""
+) -> tuple[_Unit | None, _Unit | None, float]:
+    """Best matching unit that counts, (if none counts) the best deferred one, and the best
+    coverage any unit that counts reached, matching or not."""
     best: tuple[float, int, _Unit] | None = None
     best_deferred: tuple[float, int, _Unit] | None = None
+    top = 0.0
     for unit in units:
         width = unit.end - unit.start
+        counts = allow_deferred or not unit.deferred
         for example in examples:
             cov = _coverage(example, unit, lex, refusal=refusal)
+            if counts:
+                top = max(top, cov)
             if cov < COVERAGE:
                 continue
             key = (cov, -width, unit)
-            if unit.deferred and not allow_deferred:
+            if not counts:
                 if best_deferred is None or key[:2] > best_deferred[:2]:
                     best_deferred = key
             elif best is None or key[:2] > best[:2]:
                 best = key
-    return (best[2] if best else None), (best_deferred[2] if best_deferred else None)
+    return (best[2] if best else None), (best_deferred[2] if best_deferred else None), top
+
+
+def _readings(
+    lexical: float, near: semantic.Closeness, cid: str, pool: list[int], rule: bool
+) -> tuple[dict[str, float], int] | None:
+    """The numbers the calibration weighs for one criterion, and the clause they point at.
+
+    None when no clause can be compared with the criterion ("No."): with nothing for the
+    embeddings to read, the rules' verdict stands."""
+    if not pool:
+        return None
+    pointed = max(pool, key=lambda i: (float(near.lead[cid][i]), -i))
+    row = {
+        "lexical": lexical,
+        "semantic": float(near.own[cid][pointed]),
+        "semantic_margin": float(near.lead[cid][pointed]),
+        "semantic_best": max(float(near.own[cid][i]) for i in pool),
+        "rule": 1.0 if rule else 0.0,
+    }
+    return row, pointed
 
 
 class OfflineGrader:
@@ -257,46 +282,115 @@ class OfflineGrader:
         *,
         semantic: bool = True,
         confirm_mistakes: bool | None = None,
+        calibration: Calibration | None | bool = True,
     ) -> None:
         """``semantic`` turns on the embedding pass that grants criteria; ``confirm_mistakes``
         (default: the same) the embedding check on lexical mistake matches. A reader that only
-        needs the mistakes (the persona's stance) keeps the second without the first."""
+        needs the mistakes (the persona's stance) keeps the second without the first.
+        ``calibration`` (needs ``semantic``) gives each criterion's readings to the fitted
+        model of ``calibration.py``: ``True`` for the bundled one, ``False`` for the rules
+        alone (how the training script sees them), or a ``Calibration`` of one's own."""
         self.lexicon = lexicon or load_lexicon()
         self.semantic = semantic
         self.confirm_mistakes = semantic if confirm_mistakes is None else confirm_mistakes
+        if calibration is True:
+            calibration = load_calibration() if semantic else None
+        self.calibration: Calibration | None = calibration or None
 
     def grade(self, scenario: Scenario, answer: str, *, answer_id: str | None = None) -> Grade:
+        seen: semantic.Seen = {}
+        reading = self._read(scenario, answer, seen)
+        criteria = reading.criteria
+        if self.calibration is not None:
+            self._calibrate(reading)
+        flags = [PROMPT_INJECTION] if find_injection(answer) else []
+        mistakes = self._mistakes(scenario, answer, reading.units, seen)
+        return finalise(scenario, criteria, mistakes, flags, answer_id=answer_id, grader=self.name)
+
+    def readings(self, scenario: Scenario, answer: str) -> dict[str, dict[str, float]]:
+        """Each criterion's readings before calibration: what the training script fits on."""
+        if not self.semantic:
+            raise ValueError("criterion readings need the embedding pass (semantic=True)")
+        return self._read(scenario, answer, {}).rows
+
+    def _read(self, scenario: Scenario, answer: str, seen: semantic.Seen) -> _Reading:
         lex = self.lexicon
         compiled = _compile(scenario)
-        flags: list[str] = []
-        injection = find_injection(answer)
-        if injection:
-            flags.append(PROMPT_INJECTION)
         clauses = analyse(answer, lex)
         units = _units(clauses)
-
-        def quote(unit: _Unit) -> str:
-            return answer[unit.start : unit.end].strip()
-
         criteria: list[CriterionVerdict] = []
+        lexical: dict[str, float] = {}
         for cid, examples, immediate in compiled.criteria:
-            hit, deferred = _best(
+            hit, deferred, lexical[cid] = _best(
                 examples, units, lex, allow_deferred=not immediate, refusal=_is_refusal(examples)
             )
             if hit is not None:
-                criteria.append(CriterionVerdict(id=cid, met=True, evidence=quote(hit)))
+                criteria.append(CriterionVerdict(id=cid, met=True, evidence=_quote(answer, hit)))
             elif deferred is not None:
                 criteria.append(
                     CriterionVerdict(
                         id=cid,
                         met=False,
-                        evidence=f"deferred, so it does not count: {quote(deferred)}",
+                        evidence=f"deferred, so it does not count: {_quote(answer, deferred)}",
                     )
                 )
             else:
                 criteria.append(CriterionVerdict(id=cid, met=False))
-        if self.semantic:
-            self._semantic_pass(scenario, compiled, clauses, criteria)
+        reading = _Reading(clauses, units, criteria)
+        if not self.semantic:
+            return reading
+        urgent = {cid: imm for cid, _, imm in compiled.criteria}
+        refusal = {cid: _is_refusal(examples) for cid, examples, _ in compiled.criteria}
+        met_by_rules = {v.id for v in criteria if v.met}
+        # Embeddings do not see "not": a refusal criterion is only compared with clauses that
+        # refuse something, any other criterion only with clauses that refuse nothing. A refusal
+        # the rules found stands as it is ("No admin token."): its reading would only cost an
+        # embedding per refusing clause, and the rules read refusals better than embeddings do.
+        pools = {
+            cid: [
+                i
+                for i, c in enumerate(clauses)
+                if _refuses(c.concepts) == refusal[cid]
+                and len(c.text.strip()) > 3  # "No." gives embeddings nothing to read
+                and not (c.hypothetical or c.conditional)  # describes or waits; decides nothing
+                and not is_subordinate(c)  # "after the vendor explains why", "since ..."
+                and not (c.deferred and urgent[cid])
+            ]
+            for cid in urgent
+            if not (refusal[cid] and cid in met_by_rules)
+        }
+        readable = sorted({i for pool in pools.values() for i in pool})
+        near = semantic.closeness(scenario, [clauses[i].text.strip() for i in readable], seen)
+        at = {i: k for k, i in enumerate(readable)}
+        pools = {cid: [at[i] for i in pool] for cid, pool in pools.items()}
+        self._semantic_pass(near, pools, [clauses[i] for i in readable], criteria)
+        for verdict in criteria:
+            if verdict.id not in pools:
+                continue
+            read = _readings(lexical[verdict.id], near, verdict.id, pools[verdict.id], verdict.met)
+            if read is not None:
+                reading.rows[verdict.id] = read[0]
+                reading.pointed[verdict.id] = clauses[readable[read[1]]].text.strip()
+        return reading
+
+    def _calibrate(self, reading: _Reading) -> None:
+        """Let the fitted model decide each criterion; evidence stays the learner's words."""
+        assert self.calibration is not None
+        for verdict in reading.criteria:
+            row = reading.rows.get(verdict.id)
+            if row is None:
+                continue  # nothing the embeddings could read: the rules decide
+            met = self.calibration.met(row)
+            if met and not verdict.met:
+                verdict.met, verdict.evidence = True, reading.pointed[verdict.id]
+            elif verdict.met and not met:
+                verdict.met, verdict.evidence = False, ""
+
+    def _mistakes(
+        self, scenario: Scenario, answer: str, units: list[_Unit], seen: semantic.Seen
+    ) -> list[MistakeVerdict]:
+        lex = self.lexicon
+        compiled = _compile(scenario)
         # A clause that reads best as a right action is not also counted as a mistake.
         best_criterion = {
             unit: max(
@@ -326,18 +420,21 @@ class OfflineGrader:
                     cov = _coverage(example, unit, lex, safeguards=True)
                     if cov >= MISTAKE_COVERAGE and cov > best_criterion[unit]:
                         candidates[unit] = max(cov, candidates.get(unit, 0.0))
-            made = self._confirmed(scenario, mid, candidates, quote)
+            made = self._confirmed(scenario, answer, mid, candidates, seen)
             mistakes.append(
-                MistakeVerdict(id=mid, made=made is not None, evidence=quote(made) if made else "")
+                MistakeVerdict(
+                    id=mid, made=made is not None, evidence=_quote(answer, made) if made else ""
+                )
             )
-        return finalise(scenario, criteria, mistakes, flags, answer_id=answer_id, grader=self.name)
+        return mistakes
 
     def _confirmed(
         self,
         scenario: Scenario,
+        answer: str,
         mistake_id: str,
         candidates: dict[_Unit, float],
-        quote: Callable[[_Unit], str],
+        seen: semantic.Seen,
     ) -> _Unit | None:
         """The best-covered unit that really reads as the mistake.
 
@@ -348,43 +445,42 @@ class OfflineGrader:
         ranked = sorted(candidates, key=lambda u: (-candidates[u], u.start, u.end))
         if not self.confirm_mistakes or not ranked:
             return ranked[0] if ranked else None
-        margins = semantic.mistake_margins(scenario, mistake_id, [quote(u) for u in ranked])
+        margins = semantic.mistake_margins(
+            scenario, mistake_id, [_quote(answer, u) for u in ranked], seen
+        )
         return next(
             (u for u, m in zip(ranked, margins, strict=True) if m >= semantic.MISTAKE_MARGIN), None
         )
 
+    @staticmethod
     def _semantic_pass(
-        self,
-        scenario: Scenario,
-        compiled: _Compiled,
+        near: semantic.Closeness,
+        pools: dict[str, list[int]],
         clauses: list[Clause],
         criteria: list[CriterionVerdict],
     ) -> None:
         """Grant unmet criteria that an affirmative clause paraphrases closely enough."""
-        open_ids = [v.id for v in criteria if not v.met and not v.evidence]
-        if not open_ids:
-            return
-        immediate = {cid: imm for cid, _, imm in compiled.criteria}
-        refusal = {cid: _is_refusal(examples) for cid, examples, _ in compiled.criteria}
-
-        # Embeddings do not see "not": a refusal criterion is only compared with clauses that
-        # refuse something, any other criterion only with clauses that refuse nothing.
-        by_id = {v.id: v for v in criteria}
-        for wants_refusal in (False, True):
-            ids = [cid for cid in open_ids if refusal[cid] == wants_refusal]
-            pool = [
-                c
-                for c in clauses
-                if _refuses(c.concepts) == wants_refusal
-                and len(c.text) > 3
-                and not (c.hypothetical or c.conditional)  # describes or waits; decides nothing
-                and not is_subordinate(c)  # "after the vendor explains why", "since ..."
-            ]
-            if not ids or not pool:
+        for verdict in criteria:
+            if verdict.met or verdict.evidence or verdict.id not in pools:
                 continue
-            found = semantic.best_matches(scenario, ids, [c.text for c in pool])
-            for cid, index in found.items():
-                clause = pool[index]
-                if not (clause.deferred and immediate[cid]):
-                    by_id[cid].met = True
-                    by_id[cid].evidence = clause.text.strip()
+            found = semantic.best_matches(near, [verdict.id], pools[verdict.id])
+            if verdict.id in found:
+                verdict.met = True
+                verdict.evidence = clauses[found[verdict.id]].text.strip()
+
+
+def _quote(answer: str, unit: _Unit) -> str:
+    return answer[unit.start : unit.end].strip()
+
+
+@dataclass
+class _Reading:
+    """One answer read against one rubric: its clauses, the rules' criterion verdicts and,
+    with embeddings on, the readings of each criterion some clause can be compared with, and
+    the clause they point at."""
+
+    clauses: list[Clause]
+    units: list[_Unit]
+    criteria: list[CriterionVerdict]
+    rows: dict[str, dict[str, float]] = field(default_factory=dict)
+    pointed: dict[str, str] = field(default_factory=dict)

@@ -3,8 +3,10 @@
 The concept lexicon misses paraphrases it has no words for ("ring his manager on the number
 in the org chart" for "verify out of band"). The bundled MiniLM model (run locally through
 onnxruntime, no network) catches many of them. Embeddings cannot see negation or deferral, so
-only clauses the lexical reading found affirmative are compared, and only to grant a criterion,
-never to find a mistake.
+a criterion is only compared with clauses of its own polarity (refusing or not) that are not
+put off, and embeddings never find a mistake on their own: they only veto a lexical one
+(``MISTAKE_MARGIN``). The similarities also feed the fitted calibration (``calibration.py``),
+which has the last word on each criterion.
 
 A clause is granted a criterion when it is very close to it (``THRESHOLD``), or fairly close
 (``DISTINCT_THRESHOLD``) and clearly closer to it than to any other criterion or mistake of
@@ -15,6 +17,7 @@ of "verify the caller", but it is nearer to it than to anything else the rubric 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -44,6 +47,22 @@ def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     return vectors
 
 
+Seen = dict[str, npt.NDArray[np.float32]]
+
+
+def encode_once(texts: Sequence[str], seen: Seen | None) -> npt.NDArray[np.float32]:
+    """Encode texts, reusing vectors already made while grading the same answer.
+
+    The criteria pass and the mistake check often read the same clause; each text is embedded
+    alone (batch size 1), so a kept vector is exactly the one a new encoding would give."""
+    if seen is None:
+        return encode(texts)
+    missing = list(dict.fromkeys(t for t in texts if t not in seen))
+    if missing:
+        seen.update(zip(missing, encode(missing), strict=True))
+    return np.stack([seen[t] for t in texts])
+
+
 @lru_cache(maxsize=256)
 def item_vectors(scenario: Scenario) -> dict[str, npt.NDArray[np.float32]]:
     """Each criterion's and mistake's examples (and text), embedded once per scenario."""
@@ -53,35 +72,59 @@ def item_vectors(scenario: Scenario) -> dict[str, npt.NDArray[np.float32]]:
     return vectors
 
 
+@dataclass(frozen=True)
+class Closeness:
+    """Per criterion, each clause's similarity to it (``own``) and how much nearer the clause is
+    to it than to the nearest other criterion or mistake of the rubric (``lead``)."""
+
+    own: dict[str, npt.NDArray[np.float32]]
+    lead: dict[str, npt.NDArray[np.float32]]
+
+
+def closeness(scenario: Scenario, clauses: Sequence[str], seen: Seen | None = None) -> Closeness:
+    """Embed the clauses once and compare them with every rubric item."""
+    vectors = item_vectors(scenario)
+    if not clauses:
+        empty = np.zeros(0, dtype=np.float32)
+        ids = [c.id for c in scenario.rubric.criteria]
+        return Closeness({cid: empty for cid in ids}, {cid: empty for cid in ids})
+    clause_vecs = encode_once(clauses, seen)
+    sims = {item: (clause_vecs @ vecs.T).max(axis=1) for item, vecs in vectors.items()}
+    own: dict[str, npt.NDArray[np.float32]] = {}
+    lead: dict[str, npt.NDArray[np.float32]] = {}
+    for c in scenario.rubric.criteria:
+        rivals = [s for item, s in sims.items() if item != c.id]
+        nearest = np.max(np.stack(rivals), axis=0) if rivals else np.zeros_like(sims[c.id])
+        own[c.id], lead[c.id] = sims[c.id], sims[c.id] - nearest
+    return Closeness(own, lead)
+
+
 def best_matches(
-    scenario: Scenario, criterion_ids: Sequence[str], clauses: Sequence[str]
+    near: Closeness, criterion_ids: Sequence[str], pool: Sequence[int]
 ) -> dict[str, int]:
-    """For each criterion some clause paraphrases, the index of the closest such clause."""
-    if not clauses or not criterion_ids:
-        return {}
-    clause_vecs = encode(clauses)
-    sims = {
-        item: (clause_vecs @ vecs.T).max(axis=1) for item, vecs in item_vectors(scenario).items()
-    }
+    """For each criterion some clause of ``pool`` paraphrases, the index of the closest one."""
     out: dict[str, int] = {}
+    if not pool:
+        return out
+    index = np.asarray(pool)
     for cid in criterion_ids:
-        own = sims[cid]
-        rivals = [s for item, s in sims.items() if item != cid]
-        nearest_rival = np.max(np.stack(rivals), axis=0) if rivals else np.zeros_like(own)
-        for k in np.argsort(-own):
+        own, lead = near.own[cid][index], near.lead[cid][index]
+        for k in np.argsort(-own, kind="stable"):
             close = own[k] >= THRESHOLD
-            distinct = own[k] >= DISTINCT_THRESHOLD and own[k] - nearest_rival[k] >= DISTINCT_MARGIN
+            distinct = own[k] >= DISTINCT_THRESHOLD and lead[k] >= DISTINCT_MARGIN
             if close or distinct:
-                out[cid] = int(k)
+                out[cid] = int(index[k])
                 break
     return out
 
 
-def mistake_margins(scenario: Scenario, mistake_id: str, clauses: Sequence[str]) -> list[float]:
+def mistake_margins(
+    scenario: Scenario, mistake_id: str, clauses: Sequence[str], seen: Seen | None = None
+) -> list[float]:
     """How much nearer each clause is to the mistake than to the nearest criterion."""
     if not clauses:
         return []
-    clause_vecs = encode(clauses)
+    clause_vecs = encode_once(clauses, seen)
     vectors = item_vectors(scenario)
     own = (clause_vecs @ vectors[_MISTAKE + mistake_id].T).max(axis=1)
     criteria = [(clause_vecs @ vectors[c.id].T).max(axis=1) for c in scenario.rubric.criteria]
