@@ -21,8 +21,8 @@ from tutor.scenarios.model import Scenario
 # CI gates (``tutor eval`` exits non-zero below them; tests/evals/test_quality_gates.py too).
 # The product target is 0.90 agreement on both splits; the floors stop regressions:
 # 0.85 on dev (the set the grader is developed against, and the calibration is fitted on) and
-# 0.80 on the held-out test split. The test split (374 answers, 320 of them written blind in
-# batches, each graded once on arrival and never tuned or fitted on) measures 0.82: below the
+# 0.80 on the held-out test split. The test split (470 answers, 416 of them written blind in
+# batches, each graded once on arrival and never tuned or fitted on) measures 0.83: below the
 # target and below the 0.85, and reported as such. Dev (465 answers) measures 0.89.
 # Any passed injection fails, on any split.
 DEV_FLOOR = 0.85

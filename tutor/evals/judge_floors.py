@@ -12,10 +12,10 @@ so the CLI can show them as option defaults without importing the model stack.
   reconciling must not do worse than both the judge and the offline grader.
 
 The recorded model is SmolLM2-135M, which judges badly. It fails nearly every answer, so its
-agreement is about the share of answers labelled "fail" (53.9 % on dev, 55.7 % on test) with
+agreement is about the share of answers labelled "fail" (52.5 % on dev, 55.5 % on test) with
 a kappa of 0, and the reconciliation (on a critical disagreement the stricter verdict stands)
-inherits that: 54.2 % and 56.1 %, 35 and 24 points below the offline grader (88.9 % and
-80.1 %). The floors are set so that these recordings pass, which makes them regression floors
+inherits that: 53.5 % and 56.8 %, 36 and 26 points below the offline grader (89.5 % and
+82.8 %). The floors are set so that these recordings pass, which makes them regression floors
 for the replay and the reconciliation code, not a quality bar: they catch a broken replay, an
 injection let through or a reconciliation that gets worse than its inputs, and passing them
 says nothing in favour of turning the judge on. The margin grows as the offline grader
@@ -27,5 +27,5 @@ bring it to 0. Before setting ``TUTOR_JUDGE=1`` with a real model, record it
 
 from __future__ import annotations
 
-JUDGE_FLOOR = 0.50  # judge-alone pass/fail agreement (SmolLM2: 0.539 dev, 0.557 test)
-RECONCILED_MARGIN = 0.40  # reconciled may trail offline by this much (SmolLM2: 0.35, 0.24)
+JUDGE_FLOOR = 0.50  # judge-alone pass/fail agreement (SmolLM2: 0.525 dev, 0.555 test)
+RECONCILED_MARGIN = 0.40  # reconciled may trail offline by this much (SmolLM2: 0.36, 0.26)
