@@ -7,13 +7,15 @@ PIP := $(VENV)/bin/pip
 
 $(VENV)/.runtime: requirements.lock pyproject.toml
 	python3 -m venv $(VENV)
-	$(PIP) install --quiet --require-hashes -r requirements.lock
+	$(PIP) install --quiet --require-hashes --no-deps -r requirements.lock
+	$(PIP) check
 	$(PIP) install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.dev: requirements-dev.lock pyproject.toml
 	python3 -m venv $(VENV)
-	$(PIP) install --quiet --require-hashes -r requirements-dev.lock
+	$(PIP) install --quiet --require-hashes --no-deps -r requirements-dev.lock
+	$(PIP) check
 	$(PIP) install --quiet --no-deps -e .
 	touch $@ $(VENV)/.runtime
 
