@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tutor.evals.calibration_training import cross_validate, train
+    from tutor.evals.calibration_training import cross_validate, prepare, train
     from tutor.grading.calibration import CALIBRATION_FILE
     from tutor.scenarios.loader import load_all, scenario_files
 
@@ -32,14 +32,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.dev}: the held-out test split is never used for fitting", file=sys.stderr)
         return 2
     scenarios = {s.id: s for s in load_all(scenario_files(ROOT / "knowledge/scenarios"))}
-    calibration = train(args.dev, scenarios)
+    training = prepare(args.dev, scenarios)
+    calibration = train(training)
     args.out.write_text(calibration.to_json() + "\n", encoding="utf-8")
     weights = ", ".join(
         f"{n} {w:+.2f}" for n, w in zip(calibration.features, calibration.weights, strict=True)
     )
     print(f"wrote {args.out} ({calibration.trained_on['criterion_labels']} labels): {weights}")
     if args.cv:
-        cv = cross_validate(args.dev, scenarios)
+        cv = cross_validate(training, scenarios)
         print(
             f"held-out-scenario CV on {cv.answers} dev answers: rules alone "
             f"{cv.rules_agreement:.1%}, calibrated {cv.calibrated_agreement:.1%} (per verdict "

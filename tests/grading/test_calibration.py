@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tutor.errors import InputError
-from tutor.evals.calibration_training import file_sha256, train
+from tutor.evals.calibration_training import file_sha256, prepare, train
 from tutor.grading import OfflineGrader
 from tutor.grading.calibration import (
     CALIBRATION_FILE,
@@ -57,7 +57,7 @@ def test_the_bundled_calibration_was_fitted_on_the_current_dev_split_only() -> N
 def test_refitting_gives_the_committed_weights_back() -> None:
     """A changed rubric, lexicon or reading without re-fitting fails here."""
     scenarios = {s.id: s for s in load_all(scenario_files(ROOT / "knowledge/scenarios"))}
-    fresh = train(DEV, scenarios)
+    fresh = train(prepare(DEV, scenarios))
     committed = load_calibration()
     assert fresh.weights == pytest.approx(committed.weights, abs=1e-6), (
         "the grader's readings changed: run scripts/train_grader_calibration.py"

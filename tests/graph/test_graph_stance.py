@@ -74,13 +74,13 @@ def test_the_persona_turn_runs_no_embeddings_and_grading_still_does(
     from tutor.grading import semantic
 
     calls: list[int] = []
-    real = semantic.best_matches
+    real = semantic.best_match
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(semantic, "best_matches", counted)
+    monkeypatch.setattr(semantic, "best_match", counted)
     fake = FakeModel("stance", [Reply("We have fifty minutes. Please, just this once.")])
     voice = PersonaVoice(ModelGateway(fake.model, fakes=[fake], backoff_s=0, retries=0))
     grader = OfflineGrader()

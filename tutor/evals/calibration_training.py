@@ -43,18 +43,31 @@ def training_rows(cases: list[EvalCase], scenarios: dict[str, Scenario]) -> Rows
     return rows
 
 
-def train(dev_path: Path, scenarios: dict[str, Scenario]) -> Calibration:
+@dataclass(frozen=True)
+class Training:
+    """The labelled dev answers and their readings, read once for fitting and for CV."""
+
+    path: Path
+    cases: list[EvalCase]
+    rows: Rows
+
+
+def prepare(dev_path: Path, scenarios: dict[str, Scenario]) -> Training:
     cases = load_cases(dev_path)
-    rows = training_rows(cases, scenarios)
+    return Training(dev_path, cases, training_rows(cases, scenarios))
+
+
+def train(training: Training) -> Calibration:
+    rows = training.rows
     return fit_calibration(
         rows.readings,
         rows.labels,
         l2=L2,
         threshold=THRESHOLD,
         trained_on={
-            "file": dev_path.name,
-            "sha256": file_sha256(dev_path),
-            "answers": len(cases),
+            "file": training.path.name,
+            "sha256": file_sha256(training.path),
+            "answers": len(training.cases),
             "criterion_labels": len(rows.labels),
             "l2": L2,
         },
@@ -67,13 +80,12 @@ class CrossValidation:
     rules_agreement: float  # pass/fail agreement of the hand rules alone
     calibrated_agreement: float  # with weights fitted on the other folds' scenarios
     rules_verdicts: float  # per-criterion and per-mistake agreement, rules alone
-    calibrated_verdicts: float  # the same, calibrated
+    calibrated_verdicts: float  # the same, calibrated (folds weighted by their answers)
 
 
-def cross_validate(dev_path: Path, scenarios: dict[str, Scenario]) -> CrossValidation:
+def cross_validate(training: Training, scenarios: dict[str, Scenario]) -> CrossValidation:
     """Hold out a seventh of the scenarios at a time; fit on the rest, grade the held-out."""
-    cases = load_cases(dev_path)
-    rows = training_rows(cases, scenarios)
+    cases, rows = training.cases, training.rows
     names = sorted({c.scenario for c in cases})
     rules = evaluate_grader(OfflineGrader(calibration=False), scenarios, cases, "dev")
     agree = 0

@@ -304,7 +304,7 @@ class OfflineGrader:
         if self.calibration is not None:
             self._calibrate(reading)
         flags = [PROMPT_INJECTION] if find_injection(answer) else []
-        mistakes = self._mistakes(scenario, answer, reading.units, seen)
+        mistakes = self._mistakes(scenario, answer, reading, seen)
         return finalise(scenario, criteria, mistakes, flags, answer_id=answer_id, grader=self.name)
 
     def readings(self, scenario: Scenario, answer: str) -> dict[str, dict[str, float]]:
@@ -318,11 +318,12 @@ class OfflineGrader:
         compiled = _compile(scenario)
         clauses = analyse(answer, lex)
         units = _units(clauses)
+        refusal = {cid: _is_refusal(examples) for cid, examples, _ in compiled.criteria}
         criteria: list[CriterionVerdict] = []
         lexical: dict[str, float] = {}
         for cid, examples, immediate in compiled.criteria:
             hit, deferred, lexical[cid] = _best(
-                examples, units, lex, allow_deferred=not immediate, refusal=_is_refusal(examples)
+                examples, units, lex, allow_deferred=not immediate, refusal=refusal[cid]
             )
             if hit is not None:
                 criteria.append(CriterionVerdict(id=cid, met=True, evidence=_quote(answer, hit)))
@@ -336,11 +337,10 @@ class OfflineGrader:
                 )
             else:
                 criteria.append(CriterionVerdict(id=cid, met=False))
-        reading = _Reading(clauses, units, criteria)
+        reading = _Reading(compiled, units, criteria)
         if not self.semantic:
             return reading
         urgent = {cid: imm for cid, _, imm in compiled.criteria}
-        refusal = {cid: _is_refusal(examples) for cid, examples, _ in compiled.criteria}
         met_by_rules = {v.id for v in criteria if v.met}
         # Embeddings do not see "not": a refusal criterion is only compared with clauses that
         # refuse something, any other criterion only with clauses that refuse nothing. A refusal
@@ -387,10 +387,10 @@ class OfflineGrader:
                 verdict.met, verdict.evidence = False, ""
 
     def _mistakes(
-        self, scenario: Scenario, answer: str, units: list[_Unit], seen: semantic.Seen
+        self, scenario: Scenario, answer: str, reading: _Reading, seen: semantic.Seen
     ) -> list[MistakeVerdict]:
         lex = self.lexicon
-        compiled = _compile(scenario)
+        compiled, units = reading.compiled, reading.units
         # A clause that reads best as a right action is not also counted as a mistake.
         best_criterion = {
             unit: max(
@@ -463,10 +463,10 @@ class OfflineGrader:
         for verdict in criteria:
             if verdict.met or verdict.evidence or verdict.id not in pools:
                 continue
-            found = semantic.best_matches(near, [verdict.id], pools[verdict.id])
-            if verdict.id in found:
+            found = semantic.best_match(near, verdict.id, pools[verdict.id])
+            if found is not None:
                 verdict.met = True
-                verdict.evidence = clauses[found[verdict.id]].text.strip()
+                verdict.evidence = clauses[found].text.strip()
 
 
 def _quote(answer: str, unit: _Unit) -> str:
@@ -475,11 +475,11 @@ def _quote(answer: str, unit: _Unit) -> str:
 
 @dataclass
 class _Reading:
-    """One answer read against one rubric: its clauses, the rules' criterion verdicts and,
-    with embeddings on, the readings of each criterion some clause can be compared with, and
-    the clause they point at."""
+    """One answer read against one rubric: its units, the rules' criterion verdicts and, with
+    embeddings on, the readings of each criterion some clause can be compared with, and the
+    clause they point at."""
 
-    clauses: list[Clause]
+    compiled: _Compiled
     units: list[_Unit]
     criteria: list[CriterionVerdict]
     rows: dict[str, dict[str, float]] = field(default_factory=dict)

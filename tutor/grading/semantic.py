@@ -50,13 +50,11 @@ def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
 Seen = dict[str, npt.NDArray[np.float32]]
 
 
-def encode_once(texts: Sequence[str], seen: Seen | None) -> npt.NDArray[np.float32]:
+def encode_once(texts: Sequence[str], seen: Seen) -> npt.NDArray[np.float32]:
     """Encode texts, reusing vectors already made while grading the same answer.
 
     The criteria pass and the mistake check often read the same clause; each text is embedded
     alone (batch size 1), so a kept vector is exactly the one a new encoding would give."""
-    if seen is None:
-        return encode(texts)
     missing = list(dict.fromkeys(t for t in texts if t not in seen))
     if missing:
         seen.update(zip(missing, encode(missing), strict=True))
@@ -81,7 +79,7 @@ class Closeness:
     lead: dict[str, npt.NDArray[np.float32]]
 
 
-def closeness(scenario: Scenario, clauses: Sequence[str], seen: Seen | None = None) -> Closeness:
+def closeness(scenario: Scenario, clauses: Sequence[str], seen: Seen) -> Closeness:
     """Embed the clauses once and compare them with every rubric item."""
     vectors = item_vectors(scenario)
     if not clauses:
@@ -99,27 +97,22 @@ def closeness(scenario: Scenario, clauses: Sequence[str], seen: Seen | None = No
     return Closeness(own, lead)
 
 
-def best_matches(
-    near: Closeness, criterion_ids: Sequence[str], pool: Sequence[int]
-) -> dict[str, int]:
-    """For each criterion some clause of ``pool`` paraphrases, the index of the closest one."""
-    out: dict[str, int] = {}
+def best_match(near: Closeness, criterion_id: str, pool: Sequence[int]) -> int | None:
+    """The clause of ``pool`` that paraphrases the criterion most closely, if any does."""
     if not pool:
-        return out
+        return None
     index = np.asarray(pool)
-    for cid in criterion_ids:
-        own, lead = near.own[cid][index], near.lead[cid][index]
-        for k in np.argsort(-own, kind="stable"):
-            close = own[k] >= THRESHOLD
-            distinct = own[k] >= DISTINCT_THRESHOLD and lead[k] >= DISTINCT_MARGIN
-            if close or distinct:
-                out[cid] = int(index[k])
-                break
-    return out
+    own, lead = near.own[criterion_id][index], near.lead[criterion_id][index]
+    for k in np.argsort(-own, kind="stable"):
+        close = own[k] >= THRESHOLD
+        distinct = own[k] >= DISTINCT_THRESHOLD and lead[k] >= DISTINCT_MARGIN
+        if close or distinct:
+            return int(index[k])
+    return None
 
 
 def mistake_margins(
-    scenario: Scenario, mistake_id: str, clauses: Sequence[str], seen: Seen | None = None
+    scenario: Scenario, mistake_id: str, clauses: Sequence[str], seen: Seen
 ) -> list[float]:
     """How much nearer each clause is to the mistake than to the nearest criterion."""
     if not clauses:
