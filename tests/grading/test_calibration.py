@@ -55,15 +55,24 @@ def test_the_bundled_calibration_was_fitted_on_the_current_dev_split_only() -> N
 
 
 def test_refitting_gives_the_committed_weights_back() -> None:
-    """A changed rubric, lexicon or reading without re-fitting fails here."""
+    """A changed rubric, lexicon or reading without re-fitting fails here.
+
+    Rubrics and lexicon are compared by digest, exactly. The weights get a tolerance: float
+    rounding differs between CPUs (measured 0.001 between an AVX2 and an AVX-512 machine),
+    while a changed reading moves them far more.
+    """
     scenarios = {s.id: s for s in load_all(scenario_files(ROOT / "knowledge/scenarios"))}
-    fresh = train(prepare(DEV, scenarios))
+    training = prepare(DEV, scenarios)
     committed = load_calibration()
-    assert fresh.weights == pytest.approx(committed.weights, abs=1e-6), (
+    assert training.rubrics_sha256 == committed.trained_on["rubrics_sha256"], (
+        "a rubric or the lexicon changed: run scripts/train_grader_calibration.py"
+    )
+    fresh = train(training)
+    assert fresh.weights == pytest.approx(committed.weights, abs=0.01), (
         "the grader's readings changed: run scripts/train_grader_calibration.py"
     )
-    assert fresh.bias == pytest.approx(committed.bias, abs=1e-6)
-    assert fresh.mean == pytest.approx(committed.mean, abs=1e-6)
+    assert fresh.bias == pytest.approx(committed.bias, abs=0.01)
+    assert fresh.mean == pytest.approx(committed.mean, abs=1e-3)
     assert fresh.trained_on["criterion_labels"] == committed.trained_on["criterion_labels"]
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from chromadb.utils.embedding_functions import known_embedding_functions
@@ -11,6 +14,7 @@ from tutor.knowledge.encoder import DIMENSIONS, MAX_TOKENS, Encoder
 
 SHORT = "Rotate the leaked API key."
 LONG = " ".join(["The deploy bot's token was copied into a public repository by mistake."] * 6)
+REFERENCE = Path(__file__).with_name("model_reference.json")
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +29,20 @@ def test_shape_unit_norm_and_determinism(ef: MiniLMEmbeddingFunction) -> None:
     assert first.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-5)
     np.testing.assert_array_equal(first, again)
+
+
+def test_this_cpu_gives_the_embeddings_the_model_was_exported_with() -> None:
+    """Grades and the fitted calibration rest on these vectors being the same on every machine.
+
+    A model whose weights are signed int8 failed here on an AVX2 CPU without VNNI (cosine
+    0.981-0.994: onnxruntime's saturating u8 x s8 kernel); float rounding alone stays far above
+    the bound.
+    """
+    reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    expected = np.asarray(reference["embeddings"], dtype=np.float32)
+    ours = Encoder().encode(reference["sentences"])
+    cosines = (ours * expected).sum(axis=1) / np.linalg.norm(expected, axis=1)
+    assert cosines.min() > 0.9995, dict(zip(reference["sentences"], cosines.round(4), strict=True))
 
 
 def test_alone_or_beside_a_longer_text_gives_the_same_vector(ef: MiniLMEmbeddingFunction) -> None:

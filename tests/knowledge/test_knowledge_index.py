@@ -12,7 +12,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from tutor.knowledge import encoder as encoder_module
 from tutor.knowledge import index as index_module
-from tutor.knowledge.embedding import EMBEDDING_FUNCTION_NAME
+from tutor.knowledge.embedding import EMBEDDING_FUNCTION_NAME, MiniLMEmbeddingFunction
 from tutor.knowledge.index import COLLECTION_NAME, IndexReport, KnowledgeBase, Passage
 from tutor.settings import Settings
 
@@ -89,6 +89,16 @@ def test_incremental_build(fresh_kb: Callable[..., KnowledgeBase]) -> None:
     assert kb.build() == IndexReport(0, 0, 4, SECTIONS - 3)
     assert "NHI2" not in kb.document_ids()
     assert kb.collection.count() == SECTIONS - 3
+
+
+def test_a_new_model_file_re_embeds_every_section(
+    fresh_kb: Callable[..., KnowledgeBase], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = fresh_kb()
+    kb.build()
+    monkeypatch.setattr(MiniLMEmbeddingFunction, "fingerprint", property(lambda self: "other"))
+    assert kb.build() == IndexReport(0, SECTIONS, 0, 0)
+    assert kb.build() == IndexReport(0, 0, 0, SECTIONS)
 
 
 def test_search_builds_an_empty_index(fresh_kb: Callable[..., KnowledgeBase]) -> None:

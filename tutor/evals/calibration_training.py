@@ -8,11 +8,13 @@ weights do on rubrics they were not fitted on, the situation of a newly written 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from tutor.evals.grader_eval import EvalCase, evaluate_grader, load_cases
 from tutor.grading.calibration import Calibration, fit_calibration
+from tutor.grading.lexicon import LEXICON_FILE
 from tutor.grading.rubric_grader import OfflineGrader
 from tutor.scenarios.model import Scenario
 
@@ -50,11 +52,13 @@ class Training:
     path: Path
     cases: list[EvalCase]
     rows: Rows
+    rubrics_sha256: str
 
 
 def prepare(dev_path: Path, scenarios: dict[str, Scenario]) -> Training:
     cases = load_cases(dev_path)
-    return Training(dev_path, cases, training_rows(cases, scenarios))
+    used = {c.scenario: scenarios[c.scenario] for c in cases}
+    return Training(dev_path, cases, training_rows(cases, scenarios), rubrics_sha256(used))
 
 
 def train(training: Training) -> Calibration:
@@ -67,6 +71,7 @@ def train(training: Training) -> Calibration:
         trained_on={
             "file": training.path.name,
             "sha256": file_sha256(training.path),
+            "rubrics_sha256": training.rubrics_sha256,
             "answers": len(training.cases),
             "criterion_labels": len(rows.labels),
             "l2": L2,
@@ -113,3 +118,16 @@ def cross_validate(training: Training, scenarios: dict[str, Scenario]) -> CrossV
 
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def rubrics_sha256(scenarios: dict[str, Scenario]) -> str:
+    """One digest over the lexicon and the rubrics of ``scenarios``: what the readings rest on.
+
+    Compared exactly by a test, so an edited rubric or lexicon entry asks for a re-fit on every
+    machine, while the weights themselves are compared with a tolerance for float rounding.
+    """
+    digest = hashlib.sha256(LEXICON_FILE.read_bytes())
+    for sid in sorted(scenarios):
+        rubric = scenarios[sid].rubric.model_dump(mode="json")
+        digest.update(json.dumps([sid, rubric], sort_keys=True).encode())
+    return digest.hexdigest()

@@ -10,7 +10,7 @@ from pathlib import Path
 import snowballstemmer
 import yaml
 
-_LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
+LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
 _STEMMER = snowballstemmer.stemmer("english")
 TOKEN_RE = re.compile(r"[a-z0-9_*][a-z0-9_\-*/]*")
 
@@ -78,7 +78,7 @@ def _stem_phrase(phrase: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def load_lexicon(path: Path = _LEXICON_FILE) -> Lexicon:
+def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     words: dict[str, set[str]] = {}
     phrases: dict[tuple[str, ...], set[str]] = {}

@@ -49,6 +49,11 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
         """The (n, 384) array itself, skipping Chroma's per-row validation."""
         return self._encoder.encode(texts)
 
+    @property
+    def fingerprint(self) -> str:
+        """Which model file made a vector, so an index re-embeds after the model changes."""
+        return self._encoder.fingerprint
+
     @staticmethod
     def name() -> str:
         return EMBEDDING_FUNCTION_NAME

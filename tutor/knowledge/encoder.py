@@ -14,6 +14,7 @@ per 150-token chunk). Larger batches still work, padded to the batch's longest t
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Sequence
@@ -72,6 +73,16 @@ def _load(model_dir: Path, threads: int) -> tuple[Any, Any]:
     return session, tokenizer
 
 
+@lru_cache(maxsize=4)
+def model_fingerprint(model_dir: Path) -> str:
+    """A short digest of the model file: vectors stored under another digest are stale."""
+    digest = hashlib.sha256()
+    with (model_dir / MODEL_FILE).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
 class Encoder:
     """Mean-pooled, L2-normalised MiniLM embeddings (the sentence-transformers recipe)."""
 
@@ -85,6 +96,10 @@ class Encoder:
         self.model_dir = Path(model_dir).resolve()
         self.batch_size = max(1, batch_size)
         self.threads = threads or default_threads()
+
+    @property
+    def fingerprint(self) -> str:
+        return model_fingerprint(self.model_dir)
 
     def tokenize(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Token ids and attention mask, padded to the longest text and cut at 256 tokens."""

@@ -1,10 +1,11 @@
 """The knowledge base: framework documents indexed in Chroma, searched dense + lexical.
 
 ``build`` is incremental by content hash, so re-running it after editing one document embeds only
-the sections that changed. ``search`` fuses rankings by reciprocal rank: Chroma's cosine
-neighbours of the query, BM25 over the chunk texts, and exact framework-ID matches ("NHI5",
-"RS.IM-1"), because each catches what the others miss. Documents edited after the first build
-are picked up by calling ``build`` again (the CLI does); ``search`` only builds an empty index.
+the sections that changed (a new model file re-embeds them all). ``search`` fuses rankings by
+reciprocal rank: Chroma's cosine neighbours of the query, BM25 over the chunk texts, and exact
+framework-ID matches ("NHI5", "RS.IM-1"), because each catches what the others miss. Documents
+edited after the first build are picked up by calling ``build`` again (the CLI does); ``search``
+only builds an empty index.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def _lexical_text(p: Passage) -> str:
     return f"{p.doc_id} {p.title} {p.section} {' '.join(p.related)}\n{p.text}"
 
 
-def _metadata(chunk: Chunk) -> dict[str, Any]:
+def _metadata(chunk: Chunk, embedder: str) -> dict[str, Any]:
     doc = chunk.doc
     return {
         "doc_id": doc.id,
@@ -103,6 +104,7 @@ def _metadata(chunk: Chunk) -> dict[str, Any]:
         "tags": [doc.id, *doc.related],  # array metadata, for the $contains ID filter
         "order": chunk.order,
         "hash": chunk.content_hash,
+        "embedder": embedder,  # the model file's digest: a new model re-embeds everything
     }
 
 
@@ -201,11 +203,16 @@ class KnowledgeBase:
         removed = sorted(set(stored_meta) - current)
         total = len(chunks) + len(removed)
 
+        embedder = self._ef.fingerprint
         to_embed: list[Chunk] = []
         moved: list[Chunk] = []  # same content, new position in its document
         for chunk in chunks:
             meta = stored_meta.get(chunk.chunk_id)
-            if meta is None or meta.get("hash") != chunk.content_hash:
+            if (
+                meta is None
+                or meta.get("hash") != chunk.content_hash
+                or meta.get("embedder") != embedder
+            ):
                 to_embed.append(chunk)
             elif meta.get("order") != chunk.order:
                 moved.append(chunk)
@@ -219,14 +226,14 @@ class KnowledgeBase:
                 ids=[c.chunk_id for c in batch],
                 embeddings=self._ef.encode([c.embed_text for c in batch]),
                 documents=[c.text for c in batch],
-                metadatas=[_metadata(c) for c in batch],
+                metadatas=[_metadata(c, embedder) for c in batch],
             )
             done += len(batch)
             if on_progress:
                 on_progress(done, total)
         if moved:
             self.collection.update(
-                ids=[c.chunk_id for c in moved], metadatas=[_metadata(c) for c in moved]
+                ids=[c.chunk_id for c in moved], metadatas=[_metadata(c, embedder) for c in moved]
             )
         if removed:
             self.collection.delete(ids=removed)
