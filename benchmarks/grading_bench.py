@@ -14,13 +14,16 @@ import time
 
 from tutor.cli.context import Context
 from tutor.evals.grader_eval import load_cases
+from tutor.evals.machine import describe_machine
 from tutor.evals.metrics import percentile
+from tutor.knowledge.encoder import default_threads
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    print(f"machine: {describe_machine()}; {default_threads()} embedding threads")
     ctx = Context()
     scenarios = {s.id: s for s in ctx.library}
     cases = []

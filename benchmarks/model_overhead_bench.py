@@ -48,6 +48,7 @@ from langgraph.checkpoint.memory import InMemorySaver  # noqa: E402
 import tutor.graph.nodes.roleplay as roleplay_node  # noqa: E402
 import tutor.graph.session as session_module  # noqa: E402
 from tutor.cli.context import Context  # noqa: E402
+from tutor.evals.machine import describe_machine  # noqa: E402
 from tutor.evals.metrics import percentile  # noqa: E402
 from tutor.graph import Deps, TutorSession  # noqa: E402
 from tutor.graph.session import open_checkpointer  # noqa: E402
@@ -156,6 +157,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.turns < 1 or args.warmup < 0:
         parser.error("--turns must be 1 or more and --warmup 0 or more")
+    print(f"machine: {describe_machine()}")
     _Stub.latency_s = args.latency_ms / 1000
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Stub)  # a free port
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from tutor.evals.machine import describe_machine
 from tutor.evals.metrics import percentile
 from tutor.evals.retrieval import load_queries
 from tutor.knowledge.index import KnowledgeBase
@@ -65,6 +66,7 @@ def main() -> None:
         if queries_path.is_file()
         else FALLBACK_QUERIES
     )
+    print(f"machine: {describe_machine()}")
     print(f"queries: {len(queries)} from {queries_path if queries_path.is_file() else 'built-in'}")
     print(f"rss before: {rss_mb():.0f} MB")
 
