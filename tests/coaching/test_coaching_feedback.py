@@ -156,6 +156,31 @@ def test_why_it_matters_cites_the_best_passage(
     assert "Sources: NHI2 (https://owasp.org/nhi2)" in text
 
 
+def test_a_passage_is_quoted_once_even_when_several_misses_match_it(
+    release_day: Any, make_grade: Callable[..., Any]
+) -> None:
+    overview = {
+        "doc_id": "NHI2",
+        "section": "Overview",
+        "source": "https://owasp.org/nhi2",
+        "text": "An exposed key must be revoked, its CloudTrail use checked, the pipeline given "
+        "a new credential and the incident recorded.",
+    }
+    response = {
+        "doc_id": "NHI2",
+        "section": "First response",
+        "source": "https://owasp.org/nhi2",
+        "text": "Check CloudTrail in all regions for what the key did after it was exposed.",
+    }
+    grade = make_grade(release_day, missed=["revoke-now", "investigate-use", "escalate-and-record"])
+    text = build_feedback(release_day, grade, [overview, response])
+    why = [line for line in text.splitlines() if "Why it matters" in line]
+    assert len(why) == 2  # the third miss finds no passage left to quote
+    assert len(set(why)) == 2
+    assert any("Check CloudTrail in all regions" in line for line in why)
+    assert "Sources: NHI2 (https://owasp.org/nhi2)" in text
+
+
 def test_decision_time_compared_with_history(
     release_day: Any, make_grade: Callable[..., Any]
 ) -> None:

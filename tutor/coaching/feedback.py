@@ -30,11 +30,14 @@ def _first_sentences(text: str, n: int = 2) -> str:
     return " ".join(sentences[:n]).strip()
 
 
-def _why(text: str, passages: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """The passage that best explains why a criterion or mistake matters."""
+def _why(text: str, passages: Sequence[dict[str, Any]], shown: set[str]) -> dict[str, Any] | None:
+    """The passage that best explains why a criterion or mistake matters, among those not
+    already quoted in this feedback."""
     want = _words(text)
     best: tuple[float, dict[str, Any]] | None = None
     for p in passages:
+        if p["text"] in shown:
+            continue
         overlap = len(want & _words(p["text"]))
         section = str(p.get("section", "")).lower()
         bonus = 0.5 if any(s in section for s in _WHY_SECTIONS) else 0.0
@@ -45,13 +48,19 @@ def _why(text: str, passages: Sequence[dict[str, Any]]) -> dict[str, Any] | None
 
 
 def _why_lines(
-    text: str, passages: Sequence[dict[str, Any]], cited: dict[str, dict[str, Any]]
+    text: str,
+    passages: Sequence[dict[str, Any]],
+    cited: dict[str, dict[str, Any]],
+    shown: set[str],
 ) -> list[str]:
-    """A "why it matters" line from the best passage, remembering it for the sources line."""
-    why = _why(text, passages)
+    """A "why it matters" line from the best passage not yet quoted, remembering it for the
+    sources line. Four misses under one risk used to repeat one paragraph four times; now each
+    quotes another passage, or none once the relevant ones are used up."""
+    why = _why(text, passages, shown)
     if why is None:
         return []
-    cited[why["doc_id"]] = why
+    shown.add(why["text"])
+    cited.setdefault(why["doc_id"], why)
     return [f"    Why it matters ({why['doc_id']}): {_first_sentences(why['text'])}"]
 
 
@@ -102,6 +111,7 @@ def build_feedback(
         (v for v in grade.criteria if not v.met), key=lambda v: not criteria[v.id].critical
     )
     cited: dict[str, dict[str, Any]] = {}
+    shown: set[str] = set()
     if missed:
         lines.append("\nWhat you missed:")
         for v in missed:
@@ -110,7 +120,7 @@ def build_feedback(
             lines.append(f"  - {c.text}{tag}")
             if v.evidence:
                 lines.append(f"    ({v.evidence})")
-            lines.extend(_why_lines(c.text, passages, cited))
+            lines.extend(_why_lines(c.text, passages, cited, shown))
 
     made = [mv for mv in grade.mistakes if mv.made]
     if made:
@@ -118,7 +128,7 @@ def build_feedback(
         for mv in made:
             m = mistakes[mv.id]
             lines.append(f'  ! {m.text}  (you wrote: "{mv.evidence}")')
-            lines.extend(_why_lines(m.text, passages, cited))
+            lines.extend(_why_lines(m.text, passages, cited, shown))
 
     steps = list(scenario.next_steps)
     if steps:
