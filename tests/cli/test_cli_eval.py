@@ -45,8 +45,13 @@ def test_eval_judge_exits_non_zero_below_the_judge_floor(
 ) -> None:
     from tutor.settings import get_settings
 
-    # Only the test split's judge cassette, to keep this replay short.
-    shutil.copytree(REPO / "evals" / "grader", tmp_path / "evals" / "grader")
+    # Only the test split's judge cassette, and 60 answers of each split, to keep this short:
+    # the replay serves the recorded requests these answers make, whatever else it holds.
+    grader = tmp_path / "evals" / "grader"
+    grader.mkdir(parents=True)
+    for split in ("dev", "test"):
+        lines = (REPO / "evals" / "grader" / f"{split}.jsonl").read_text().splitlines()
+        (grader / f"{split}.jsonl").write_text("\n".join(lines[:60]) + "\n")
     judge = tmp_path / "evals" / "cassettes" / "judge"
     judge.mkdir(parents=True)
     for name in ("test.yaml", "test.recording.json"):
@@ -54,7 +59,17 @@ def test_eval_judge_exits_non_zero_below_the_judge_floor(
     monkeypatch.setenv("TUTOR_EVALS_DIR", str(tmp_path / "evals"))
     get_settings.cache_clear()
 
-    result = run_main("eval", "--no-retrieval", "--judge", "--min-judge-agreement", "0.99")
+    result = run_main(
+        "eval",
+        "--no-retrieval",
+        "--judge",
+        "--min-judge-agreement",
+        "0.99",
+        "--min-agreement",
+        "0",
+        "--min-test-agreement",
+        "0",
+    )
     assert result.code == 1
     text = " ".join(result.out.split())
     assert "below threshold test: judge agreement" in text and "is below 99.0%" in text
