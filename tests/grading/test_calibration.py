@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tutor.errors import InputError
-from tutor.evals.calibration_training import file_sha256, prepare, train
+from tutor.evals.calibration_training import prepare, train
 from tutor.grading import OfflineGrader
 from tutor.grading.calibration import (
     CALIBRATION_FILE,
@@ -20,6 +20,7 @@ from tutor.grading.calibration import (
     load_calibration,
     parse_calibration,
 )
+from tutor.hashing import file_sha256
 from tutor.scenarios.loader import load_all, load_scenario, scenario_files
 from tutor.scenarios.model import Scenario
 

@@ -16,6 +16,7 @@ from tutor.evals.grader_eval import EvalCase, evaluate_grader, load_cases
 from tutor.grading.calibration import Calibration, fit_calibration
 from tutor.grading.lexicon import LEXICON_FILE
 from tutor.grading.rubric_grader import OfflineGrader
+from tutor.hashing import file_sha256
 from tutor.scenarios.model import Scenario
 
 L2 = 30.0  # chosen by held-out-scenario log-loss on dev: 1 and 30 were within 0.002
@@ -114,10 +115,6 @@ def cross_validate(training: Training, scenarios: dict[str, Scenario]) -> CrossV
         rules.verdict_agreement,
         verdicts / len(cases),
     )
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def rubrics_sha256(scenarios: dict[str, Scenario]) -> str:

@@ -14,7 +14,6 @@ per 150-token chunk). Larger batches still work, padded to the batch's longest t
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from collections.abc import Sequence
@@ -24,6 +23,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from tutor.hashing import file_sha256
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 MODEL_FILE = "model_int8.onnx"
@@ -79,11 +80,7 @@ def _load(model_dir: Path, threads: int) -> tuple[Any, Any]:
 @lru_cache(maxsize=4)
 def model_fingerprint(model_dir: Path) -> str:
     """A short digest of the model file: vectors stored under another digest are stale."""
-    digest = hashlib.sha256()
-    with (model_dir / MODEL_FILE).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:16]
+    return file_sha256(model_dir / MODEL_FILE)[:16]
 
 
 class Encoder:
