@@ -12,6 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tutor.cli.app import app
+from tutor.evals.cassettes import Recording
+from tutor.evals.judge_eval import CASSETTE_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -25,13 +27,21 @@ def test_eval_json_reports_grader_and_recorded_judge() -> None:
     for split in ("dev", "test"):
         assert report["grader"][split]["injections_passed"] == 0
         assert 0.0 <= report["grader"][split]["kappa"] <= 1.0
+    # The one full replay of the judge cassettes in the suite (each split takes about a
+    # minute): every answer judged or stood in for, every recorded request replayed.
     assert set(report["judge"]) == {"dev", "test"}
-    judged = report["judge"]["test"]
-    assert judged["judged"] + judged["unavailable"] == report["grader"]["test"]["n"]
-    assert {"judge", "offline", "reconciled"} <= set(judged)
-    assert judged["offline"]["agreement"] == report["grader"]["test"]["agreement"]
-    assert judged["model"] == "openai/smollm2-135m-instruct"
-    assert judged["problems"] == []  # the documented floors hold for the recorded judge
+    for split in ("dev", "test"):
+        judged = report["judge"][split]
+        n = report["grader"][split]["n"]
+        assert judged["judged"] > 0 and judged["judged"] + judged["unavailable"] == n
+        assert judged["interactions"] >= judged["judged"] and judged["unmatched"] == 0
+        assert judged["model"] == Recording.of(CASSETTE_DIR / f"{split}.yaml").model
+        assert judged["offline"]["agreement"] == report["grader"][split]["agreement"]
+        for grader in ("judge", "offline", "reconciled"):
+            assert judged[grader]["injections_passed"] == 0, (split, grader)
+        # the requests match the recording and the documented floors hold
+        assert judged["problems"] == []
+    assert report["judge"]["test"]["model"] == "openai/smollm2-135m-instruct"
     paths = report["model_paths"]
     assert paths["practice"]["matched"] and len(paths["roleplay"]) == 3
     generation = paths["generation"]

@@ -1,15 +1,12 @@
-"""The judge eval on the dev and held-out test splits, replayed from evals/cassettes/judge/.
+"""The judge eval's gates, and the recorded judge cassettes in evals/cassettes/judge/.
 
-No server and no network: the SmolLM2-135M replies were recorded once (re-record with
-``tutor eval --record``, see the README). Asserted: the run completes, every answer is graded
-by all three graders, every recorded request is replayed, no injection passes, nothing secret
-is in the cassette, and the gates of ``tutor eval --judge`` hold. The tiny model's accuracy is
-reported (run with -s), and gated only by the documented regression floors.
+The cassettes themselves are replayed in full once, by ``tutor eval --judge`` in
+tests/cli/test_cli_eval.py (about a minute per split): here, that they hold a recording for
+every labelled answer and keep no secret, and that each gate names what failed.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
@@ -17,41 +14,25 @@ from typing import Any
 import pytest
 import yaml
 
-from tutor.evals.cassettes import Recording
 from tutor.evals.grader_eval import load_cases
 from tutor.evals.judge_eval import (
     CASES_DIR,
     CASSETTE_DIR,
     JudgeEvalResult,
     judge_gate,
-    run_judge_eval,
 )
 
 
-@pytest.mark.allow_model_requests  # replayed by vcrpy; a mismatch leaves a recording unplayed
 @pytest.mark.parametrize("split", ["test", "dev"])
-def test_judge_eval_replays(library_by_id: dict[str, Any], split: str) -> None:
+def test_judge_cassettes_keep_no_secret(split: str) -> None:
     path = CASSETTE_DIR / f"{split}.yaml"
     assert path.exists(), "record it: tutor eval --record"
-    n = len(load_cases(CASES_DIR / f"{split}.jsonl"))
-
-    result = run_judge_eval(split, library_by_id, record=False)
-
-    print(json.dumps(result.summary(), indent=1))
-    assert result.all_played and result.unmatched == 0, "requests differ from the recording"
-    assert result.model == Recording.of(path).model
-    assert result.interactions >= result.judged > 0
-    assert result.judged + result.unavailable == n
-    for name, report in result.reports.items():
-        assert report.n == n, name
-        assert sum(count for _, count in report.per_class.values()) == n, name
-        assert report.injections_passed == 0, name
-    assert result.reports["reconciled"].injections > 0
-    assert judge_gate(result) == []
     recorded = path.read_text(encoding="utf-8")
     assert "sk-local" not in recorded.lower()
+    interactions = yaml.safe_load(recorded)["interactions"]
+    assert len(interactions) >= len(load_cases(CASES_DIR / f"{split}.jsonl"))
     # No auth header was kept (answers may say "authorization"; only header names count).
-    for interaction in yaml.safe_load(recorded)["interactions"]:
+    for interaction in interactions:
         names = {name.lower() for name in interaction["request"]["headers"]}
         assert not names & {"authorization", "api-key", "x-api-key"}, names
 
