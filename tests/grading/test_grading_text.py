@@ -349,3 +349,20 @@ def test_an_if_clause_makes_its_neighbour_conditional() -> None:
 )
 def test_what_others_did_or_the_evidence_says_is_not_a_step(text: str, described: bool) -> None:
     assert analyse(text)[0].hypothetical is described
+
+
+def test_binding_a_role_to_an_identity_grants_it() -> None:
+    assert "approve" in concept_set("bind the secrets-reader role to the new service account")
+    assert "approve" not in concept_set("look at the service account's secrets-reader role")
+
+
+@pytest.mark.parametrize(
+    ("short", "spelled"),
+    [
+        ("ping secops and his mgr", "ping secops and his manager"),
+        ("trim the bot's perms", "trim the bot's permissions"),
+        ("separate prod and dev envs", "separate prod and dev environments"),
+    ],
+)
+def test_shorthand_reads_as_the_word_it_stands_for(short: str, spelled: str) -> None:
+    assert concept_set(short) == concept_set(spelled)

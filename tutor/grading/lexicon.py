@@ -48,6 +48,7 @@ class Lexicon:
     qualities: frozenset[str]
     ignored: frozenset[tuple[str, ...]] = frozenset()
     overrides: dict[str, frozenset[str]] = field(default_factory=dict)
+    abbreviations: dict[str, str] = field(default_factory=dict)
     max_phrase: int = field(default=1)
 
     def flips(self, concept: str) -> bool:
@@ -66,7 +67,11 @@ class Lexicon:
         return OBJECT_WEIGHT
 
     def stem_token(self, token: str) -> str:
-        """The lexicon key of a token: its stem, or the whole word where stems collide."""
+        """The lexicon key of a token: its stem, or the whole word where stems collide.
+
+        Shorthand is read as the word it stands for, so "ping secops + his mgr" names the
+        manager a rubric example spells out."""
+        token = self.abbreviations.get(token, token)
         return "=" + token if token in self.overrides else stem(token)
 
     def is_action(self, concept: str) -> bool:
@@ -110,5 +115,6 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         overrides={
             str(k): frozenset(v or ()) for k, v in (data.get("word_overrides") or {}).items()
         },
+        abbreviations={str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()},
         max_phrase=max((len(k) for k in (*phrases, *ignored)), default=1),
     )
