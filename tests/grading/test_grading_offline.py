@@ -275,3 +275,16 @@ def test_binding_extra_access_just_in_case_is_the_mistake(grader) -> None:  # ty
         "renderer just in case it needs a secret one day.",
     )
     assert made(grade, "widen-shared-identity") and not grade.passed
+
+
+def test_a_trailing_reason_is_not_quoted_as_the_next_step(grader) -> None:  # type: ignore[no-untyped-def]
+    """ "..., since Lena knew them, and replace the deploy key": the reason explains the
+    rotation before it, so the evidence for a step does not start with it."""
+    scenario = _library_scenario("leaver-owned-service-accounts")
+    grade = grader.grade(
+        scenario,
+        "Hold OFF-2291. Rotate the svc-dbt-nightly key and the Snowflake password since Lena "
+        "knew them, and replace the deploy key and the webhook.",
+    )
+    verdict = next(v for v in grade.criteria if v.id == "rotate-known-secrets")
+    assert verdict.met and not verdict.evidence.lower().startswith("since")

@@ -144,13 +144,20 @@ def _refuses(concepts: frozenset[str]) -> bool:
     return "deny" in concepts or any(c.startswith("NOT:") for c in concepts)
 
 
+_TRAILING_REASON = re.compile(r"\W*(?:since|because)\b", re.IGNORECASE)
+
+
 def _units(clauses: list[Clause]) -> list[_Unit]:
     units = [
         _Unit(c.start, c.end, c.concepts, c.deferred, c.conditional, c.hypothetical)
         for c in clauses
     ]
-    for a, b in zip(clauses, clauses[1:], strict=False):
-        if a.sentence == b.sentence:
+    for i, (a, b) in enumerate(zip(clauses, clauses[1:], strict=False)):
+        if a.sentence == b.sentence and not (
+            # "rotate the key since Lena knew it, and replace ...": a reason that follows a
+            # clause explains that clause, not the next one
+            i > 0 and clauses[i - 1].sentence == a.sentence and _TRAILING_REASON.match(a.text)
+        ):
             units.append(
                 _Unit(
                     a.start,
