@@ -16,7 +16,7 @@ _QUOTED = re.compile(
 _GRADERISH = (
     r"(?:(?:auto-?)?grader|(?:grading|scoring|marking|evaluation|assessment)\s+"
     r"(?:model|system|bot|engine|pipeline|tool|script)|judge|evaluator|marker|examiner|assessor|"
-    r"scorer|rubric)"
+    r"scorer|rubric|(?:automated|automatic|ai|llm)\s+(?:reviewer|checker)|review(?:er)?\s+bot)"
 )
 _ADDRESSABLE = r"(?:model|assistant|llm|ai|chatgpt|gpt|claude|system|bot)"
 _TARGETS = (
@@ -25,7 +25,7 @@ _TARGETS = (
 _PATTERNS = [
     rf"\b(?:ignore|disregard|override|bypass|forget)\s+(?:(?:all|any|the|your|previous|prior|above|earlier|these|those|my|its|grading|scoring|of)\s+){{0,4}}{_TARGETS}\b",
     rf"\b(?:ignore|disregard|override|forget)\s+(?:the\s+|your\s+)?{_GRADERISH}",
-    r"\b(?:mark|grade|score|rate|evaluate|record|count)\s+(?:this|me|my\s+(?:answer|response)|the\s+(?:answer|response)|it)\s+(?:as\s+)?(?:a\s+)?(?:pass(?:ed|ing)?|correct|full|perfect|100|1(?:\.0+)?|10/10|successful|met)\b",
+    r"\b(?:mark|grade|score|rate|evaluate|record|count|treat|consider|accept)\s+(?:(?:this|that|my|the)\s+(?:answer|response|submission)|this|me|it)\s+(?:as\s+)?(?:a\s+)?(?:(?:full|complete|clear)\s+)?(?:pass(?:ed|ing)?|correct|full|perfect|100|1(?:\.0+)?|10/10|successful|met)\b",
     r"\b(?:give|award|assign)\s+(?:me|this(?:\s+answer)?|it|my\s+answer)\s+(?:a\s+)?(?:pass|full|perfect|maximum|max|100|top)\b",
     r"\b(?:full|maximum|max|perfect|top)\s+(?:marks|score|points|credit)\b",
     r"\b(?:score|passed|pass_score)\s*[\"']?\s*[:=]\s*(?:1(?:\.0+)?|true|100)\b",
@@ -39,7 +39,10 @@ _PATTERNS = [
     r"\b(?:this\s+)?(?:response|answer|submission)\s+(?:has\s+(?:already\s+)?been|was|is)\s+(?:already\s+)?(?:pre-?approved|validated|certified|verified|approved)\b",
     r"\b(?:mark|record|grade|score|count|treat)\s+(?:every|all|each)\s+(?:the\s+)?criteri(?:a|on)\b",
     r"\b(?:fully\s+)?meet(?:s|ing)?\s+(?:every|all|each)\s+(?:the\s+)?criteri(?:a|on)\b",
-    r"\brubric\s+(?:[\w-]+\s+){0,5}(?:was|has\s+been|is|got)\s+(?:updated|changed|replaced|revised|amended)\b",
+    r"\brubric\s+(?:[\w-]+\s+){0,5}(?:was|has\s+been|is|got)\s+(?:updated|changed|replaced|revised|amended|outdated|obsolete|stale|out\s+of\s+date|superseded|wrong|invalid)\b",
+    # hidden text: an HTML comment, or a line or bracket opened as "grader:", speaks to the grader
+    rf"<!--[^>]{{0,400}}\b(?:{_GRADERISH}|{_ADDRESSABLE}|pass(?:ed)?|score)\b",
+    rf"(?:^|<!--|[\[(])\s*{_GRADERISH}\s*:",
     r"\breturn\s+(?:a\s+)?(?:PASS(?:ED)?|true|full\s+marks)\b",
     r"\bset\s+(?:the\s+)?(?:passed|pass|score|grade|result|verdict)\s+(?:to|=|as)\s*[\"']?(?:true|1(?:\.0+)?|100|pass(?:ed)?)\b",
     r"\bregardless\s+of\s+(?:the\s+|your\s+|any\s+)?(?:rubric|criteria|grading|scoring|marking|instructions?)\b",
@@ -50,6 +53,8 @@ _PATTERNS = [
     r"\bpass\s+(?:this\s+answer|me|my\s+answer)\b",
     r"\b(?:all|every)\s+(?:the\s+)?criteri(?:a|on)\s+(?:are|were|is|have\s+been)\s+(?:met|satisfied|fulfilled)\b",
     r"\bnew\s+instructions?\s*:",
+    r"\bmark\s+(?:it\s+|this\s+)?(?:as\s+)?passed\b",
+    r"\bscore\s+(?:it\s+|this\s+|me\s+)?100\s*%",
 ]
 _COMPILED = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _PATTERNS]
 # Checked on the raw text too: a JSON-shaped verdict is an injection even inside quotes.
