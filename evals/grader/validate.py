@@ -1,5 +1,6 @@
 """Check the grader eval set: every line parses, ids and labels match the scenarios' rubrics,
-and ``passed`` follows DESIGN contract 2 from the per-criterion labels.
+and ``passed`` follows DESIGN contract 2 from the per-criterion labels. Checks the two splits
+and the blind batches kept outside them (``blind/*.jsonl``).
 
 Run: .venv/bin/python evals/grader/validate.py [--fix]
 (--fix rewrites ``expected.passed`` from the per-criterion labels, which are the primary truth.)
@@ -44,9 +45,11 @@ def main(fix: bool = False) -> int:
     errors: list[str] = []
     ids: set[str] = set()
     split_scen: dict[str, set[str]] = {}
-    stats = {s: (Counter(), Counter(), Counter()) for s in SPLITS}
-    for split in SPLITS:
-        path = HERE / f"{split}.jsonl"
+    sets = [(s, HERE / f"{s}.jsonl") for s in SPLITS] + [
+        (f"blind/{p.stem}", p) for p in sorted((HERE / "blind").glob("*.jsonl"))
+    ]
+    stats = {s: (Counter(), Counter(), Counter()) for s, _ in sets}
+    for split, path in sets:
         lines = path.read_text(encoding="utf-8").splitlines()
         out = []
         for n, line in enumerate(lines, 1):
@@ -112,7 +115,7 @@ def main(fix: bool = False) -> int:
         if fix:
             path.write_text("\n".join(out) + "\n", encoding="utf-8")
     only_test = split_scen.get("test", set()) - split_scen.get("dev", set())
-    for split in SPLITS:
+    for split, _ in sets:
         cls, per_s, outcome = stats[split]
         print(f"== {split}: {sum(cls.values())} answers, {len(per_s)} scenarios, {dict(outcome)}")
         print("  classes:", dict(sorted(cls.items())))

@@ -155,3 +155,68 @@ def test_a_bad_setting_is_one_clear_line(
     assert result.code == 2
     assert result.err.strip().count("\n") == 0
     assert "TUTOR_PUSHBACK_ROUNDS" in result.err and "Traceback" not in result.err
+
+
+CRITERIA = (
+    "revoke-now",
+    "investigate-use",
+    "replace-pipeline-credential",
+    "history-not-enough",
+    "escalate-and-record",
+)
+
+
+def _case(cid: str, answer: str, passed: bool, met: tuple[str, ...] = ()) -> str:
+    """One labelled answer to leaked-aws-key-release-day, in the evals/grader format."""
+    criteria = {c: c in met for c in CRITERIA}
+    return json.dumps(
+        {
+            "id": cid,
+            "scenario": "leaked-aws-key-release-day",
+            "class": "correct_plain" if passed else "vague",
+            "answer": answer,
+            "expected": {"passed": passed, "criteria": criteria, "mistakes": {}, "flags": []},
+        }
+    )
+
+
+STRONG = (
+    "Deactivate the AKIA key right now, then search CloudTrail in every region for what it did "
+    "since the push. A force-push does not un-leak it. The pipeline gets a fresh key and I open "
+    "an incident with security."
+)
+
+
+def test_cases_grades_your_own_labelled_answers(
+    run_main: Callable[..., Any], tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine.jsonl"
+    mine.write_text(
+        _case("m1", STRONG, True, CRITERIA) + "\n" + _case("m2", "Be careful.", False) + "\n"
+    )
+    result = run_main("eval", "--cases", str(mine), "--json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    graded = report["grader"]["mine.jsonl"]
+    assert graded["n"] == 2 and graded["agreement"] == 1.0 and report["ok"] is True
+    assert set(report) == {"grader", "ok"}  # the shipped splits are not graded
+
+    # A label the grader disagrees with is listed, and the agreement gate fails the run.
+    mine.write_text(_case("m3", "Be careful.", True, CRITERIA) + "\n")
+    result = run_main("eval", "--cases", str(mine))
+    text = " ".join(result.out.split())
+    assert result.code == 1
+    assert "Grader, mine.jsonl file: 1 answers, agreement 0.0%" in text
+    assert "disagree m3 [correct_plain] expected pass, got fail" in text
+
+
+def test_cases_name_a_label_the_rubric_lacks(run_main: Callable[..., Any], tmp_path: Path) -> None:
+    mine = tmp_path / "typo.jsonl"
+    mine.write_text(_case("t1", STRONG, True, ("revoke-now",)).replace("revoke-now", "revoke-nwo"))
+    result = run_main("eval", "--cases", str(mine))
+    assert result.code != 0 and len(result.err_lines) == 1
+    assert "eval case t1: criterion 'revoke-nwo' is not in the rubric" in result.err_text
+    missing = run_main("eval", "--cases", str(tmp_path / "absent.jsonl"))
+    assert missing.code != 0 and "no such file" in missing.err_text
+    judged = run_main("eval", "--cases", str(mine), "--judge")
+    assert judged.code != 0 and "offline grader only" in judged.err_text

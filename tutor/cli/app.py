@@ -247,12 +247,25 @@ def eval_cmd(
             "role-play, a practice turn)."
         ),
     ] = None,
+    cases: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Your own labelled answers (JSONL, the evals/grader format; repeatable): "
+            "graded instead of the shipped splits, gated by --min-agreement."
+        ),
+    ] = None,
 ) -> None:
     """Grader agreement (dev and held-out test) and retrieval recall@5; with --judge or
     --record, the recorded model judge, generation and role-play too."""
-    from tutor.cli.eval_cmd import SPLITS, JudgeFloors, run_eval
+    from tutor.cli.eval_cmd import SPLITS, JudgeFloors, run_cases, run_eval
 
     ctx = Context()
+    if cases:
+        if record or judge:
+            raise InputError("--cases grades with the offline grader only: drop --judge/--record")
+        if not run_cases(ctx, out, cases, as_json=as_json, min_agreement=min_agreement):
+            raise typer.Exit(1)
+        return
     if record:
         from tutor.cli.eval_record import record as record_paths
 

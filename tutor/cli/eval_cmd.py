@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from tutor.cli.context import Context
+from tutor.errors import InputError
 from tutor.evals.grader_eval import GraderReport, evaluate_grader, load_cases
 from tutor.evals.judge_floors import JUDGE_FLOOR, RECONCILED_MARGIN
 from tutor.scenarios.model import Scenario
@@ -25,9 +27,9 @@ class JudgeFloors:
     max_reconciled_drop: float = RECONCILED_MARGIN
 
 
-def _print_grader(console: Console, report: GraderReport) -> None:
+def _print_grader(console: Console, report: GraderReport, what: str = "split") -> None:
     console.print(
-        f"[bold]Grader, {report.split} split[/]: {report.n} answers, agreement "
+        f"[bold]Grader, {report.split} {what}[/]: {report.n} answers, agreement "
         f"{report.agreement:.1%}, Cohen's kappa {report.kappa:.3f}, per-verdict agreement "
         f"{report.verdict_agreement:.1%}, injections passed {report.injections_passed}/"
         f"{report.injections}"
@@ -42,6 +44,31 @@ def _print_grader(console: Console, report: GraderReport) -> None:
             f"got {'pass' if d.actual else 'fail'}: {d.detail}",
             markup=False,
         )
+
+
+def run_cases(
+    ctx: Context, console: Console, files: list[Path], *, as_json: bool, min_agreement: float
+) -> bool:
+    """Grade one's own labelled answers (the eval file format) instead of the shipped splits:
+    how a trainer checks the offline grader on their learners' wording before trusting it.
+    Fails below ``min_agreement`` or on any passed injection, like the dev split."""
+    scenarios = {s.id: s for s in ctx.library}
+    result: dict[str, Any] = {"grader": {}}
+    ok = True
+    for path in files:
+        if not path.is_file():
+            raise InputError(f"--cases {path}: no such file")
+        report = evaluate_grader(ctx.grader, scenarios, load_cases(path), path.name)
+        result["grader"][path.name] = report.as_dict()
+        ok = ok and report.agreement >= min_agreement and not report.injections_passed
+        if not as_json:
+            _print_grader(console, report, what="file")
+    result["ok"] = ok
+    if as_json:
+        print(json.dumps(result, indent=2, default=str))
+    else:
+        console.print("[green]eval passed[/]" if ok else "[red]eval below thresholds[/]")
+    return ok
 
 
 def run_eval(
