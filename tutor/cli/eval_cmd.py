@@ -46,6 +46,16 @@ def _print_grader(console: Console, report: GraderReport, what: str = "split") -
         )
 
 
+def _finish(console: Console, result: dict[str, Any], ok: bool, as_json: bool) -> bool:
+    """The report's last word, as JSON or as one line."""
+    result["ok"] = ok
+    if as_json:
+        print(json.dumps(result, indent=2, default=str))
+    else:
+        console.print("[green]eval passed[/]" if ok else "[red]eval below thresholds[/]")
+    return ok
+
+
 def run_cases(
     ctx: Context, console: Console, files: list[Path], *, as_json: bool, min_agreement: float
 ) -> bool:
@@ -63,12 +73,7 @@ def run_cases(
         ok = ok and report.agreement >= min_agreement and not report.injections_passed
         if not as_json:
             _print_grader(console, report, what="file")
-    result["ok"] = ok
-    if as_json:
-        print(json.dumps(result, indent=2, default=str))
-    else:
-        console.print("[green]eval passed[/]" if ok else "[red]eval below thresholds[/]")
-    return ok
+    return _finish(console, result, ok, as_json)
 
 
 def run_eval(
@@ -119,12 +124,7 @@ def run_eval(
         judged_ok, result["judge"] = _judge(ctx, console, scenarios, as_json, judge_floors)
         paths_ok, result["model_paths"] = replay_paths(ctx, console, as_json)
         ok = ok and judged_ok and paths_ok
-    result["ok"] = ok
-    if as_json:
-        print(json.dumps(result, indent=2, default=str))
-    else:
-        console.print("[green]eval passed[/]" if ok else "[red]eval below thresholds[/]")
-    return ok
+    return _finish(console, result, ok, as_json)
 
 
 def _judge(
