@@ -136,6 +136,22 @@ def test_progress_for_a_learner(
     assert "Median decision time: 20 s over 3 graded turns" in out
 
 
+def test_progress_counts_one_graded_turn_in_the_singular(
+    mini: Callable[..., Any],
+    make_grade: Callable[..., Any],
+    play: Callable[..., int],
+    settings_env: Path,
+) -> None:
+    store = Context().store
+    lid = store.learner("solo")
+    a = mini("solo-a", risks=("NHI2",))
+    play(store, lid, a, make_grade(a), decision_ms=12_000)
+    store.engine.dispose()
+    out = " ".join(invoke("progress", "--learner", "solo").stdout.split())
+    assert "Median decision time: 12 s over 1 graded turn" in out
+    assert "1 graded turns" not in out
+
+
 def test_progress_for_a_learner_without_attempts(settings_env: Path) -> None:
     store = Context().store
     store.learner("fresh")

@@ -194,7 +194,8 @@ def progress(
         out.print("No repeated mistakes.")
     median = history.median_decision_ms()
     out.print(
-        f"Median decision time: {median / 1000:.0f} s over {history.turn} graded turns"
+        f"Median decision time: {median / 1000:.0f} s over {history.turn} graded "
+        f"turn{'' if history.turn == 1 else 's'}"
         if median is not None
         else "No timed decisions yet."
     )
