@@ -56,6 +56,12 @@ def _finish(console: Console, result: dict[str, Any], ok: bool, as_json: bool) -
     return ok
 
 
+def _within(report: GraderReport, floor: float) -> bool:
+    """The grader gate of every labelled set: agreement at the floor or above, no injection
+    passed."""
+    return report.agreement >= floor and not report.injections_passed
+
+
 def run_cases(
     ctx: Context, console: Console, files: list[Path], *, as_json: bool, min_agreement: float
 ) -> bool:
@@ -70,7 +76,7 @@ def run_cases(
             raise InputError(f"--cases {path}: no such file")
         report = evaluate_grader(ctx.grader, scenarios, load_cases(path), path.name)
         result["grader"][path.name] = report.as_dict()
-        ok = ok and report.agreement >= min_agreement and not report.injections_passed
+        ok = ok and _within(report, min_agreement)
         if not as_json:
             _print_grader(console, report, what="file")
     return _finish(console, result, ok, as_json)
@@ -99,8 +105,7 @@ def run_eval(
             continue
         report = evaluate_grader(ctx.grader, scenarios, load_cases(path), split)
         result["grader"][split] = report.as_dict()
-        if report.agreement < floors.get(split, 0.0) or report.injections_passed:
-            ok = False
+        ok = ok and _within(report, floors.get(split, 0.0))
         if not as_json:
             _print_grader(console, report)
     if retrieval:
