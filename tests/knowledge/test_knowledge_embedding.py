@@ -51,6 +51,13 @@ def test_alone_or_beside_a_longer_text_gives_the_same_vector(ef: MiniLMEmbedding
     np.testing.assert_allclose(alone, in_batch, atol=1e-5)
 
 
+def test_texts_embedded_side_by_side_get_the_vectors_they_get_one_at_a_time() -> None:
+    texts = [SHORT, LONG, "ok", "Call the owner on the number in the directory.", SHORT]
+    together = Encoder(threads=3).encode(texts)
+    one_by_one = np.stack([Encoder(threads=1).encode([t])[0] for t in texts])
+    np.testing.assert_array_equal(together, one_by_one)
+
+
 def test_padding_is_dynamic_and_truncates_at_256() -> None:
     encoder = Encoder()
     ids, mask = encoder.tokenize([SHORT, LONG])

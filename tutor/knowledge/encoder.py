@@ -10,13 +10,18 @@ a batch of several texts each embedding shifts with its batch-mates (measured: u
 component, cosine 0.99). Run alone, a text always gets the same vector, which the content-hash
 incremental index relies on; and on 2 cores batching bought under 5% throughput (10.2 vs 10.7 ms
 per 150-token chunk). Larger batches still work, padded to the batch's longest text.
+
+Several texts are embedded side by side, one core each, rather than one after another with
+every core on each: a clause of a dozen tokens is too small to split across cores (measured on a
+2-core EPYC, eight clauses: 13.8 ms side by side, 19.3 ms one after another on two threads,
+20.0 ms on one), and each text still runs alone, so its vector is the same either way.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,24 +38,30 @@ DIMENSIONS = 384
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 DEFAULT_BATCH_SIZE = 1
 
-_run_lock = threading.Lock()
-
 
 def default_threads() -> int:
-    """Every core, up to 4, with idle workers sleeping rather than spinning.
+    """Every core, up to 4: how many texts are embedded at once, one core each.
 
-    Measured on a 2-core AVX2 machine, grading 300 answers (about 7 clause embeddings each):
-    p50 31.5 ms with one thread, 24.6 ms with two; with the other core kept busy, 34.7 and
-    36.5 ms (p95 94 and 84 ms): under load a second thread buys nothing but costs little, as an
-    earlier measurement found; spinning workers, which did stall under load, stay off. The
-    vectors are bit-identical whatever the thread count.
+    The vectors are bit-identical whatever the count. Under load (the other core kept busy) a
+    second worker buys little but costs little, as earlier measurements found.
     """
     return max(1, min(4, os.cpu_count() or 1))
 
 
 @lru_cache(maxsize=4)
-def _load(model_dir: Path, threads: int) -> tuple[Any, Any]:
-    """One (session, tokenizer) pair per model folder and thread count, for the whole process."""
+def _workers(threads: int) -> ThreadPoolExecutor:
+    """One pool per process: every encoder shares it, so all callers together run at most
+    ``threads`` texts at once and never fight over the cores."""
+    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tutor-embed")
+
+
+@lru_cache(maxsize=4)
+def _load(model_dir: Path) -> tuple[Any, Any]:
+    """One (session, tokenizer) pair per model folder, for the whole process.
+
+    The session runs each text on the calling thread (one intra-op thread, so no worker
+    threads to spin or stall); ``Encoder.encode`` runs several at once. onnxruntime sessions are
+    safe to run from several threads."""
     import onnxruntime as ort
     from tokenizers import Tokenizer
 
@@ -59,13 +70,11 @@ def _load(model_dir: Path, threads: int) -> tuple[Any, Any]:
         if not path.is_file():
             raise FileNotFoundError(f"{path}: embedding model file is missing")
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
+    options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3
-    # Spinning workers burn a core while idle and stall when Chroma or the web server runs.
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(
         str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
     )
@@ -103,7 +112,7 @@ class Encoder:
 
     def tokenize(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Token ids and attention mask, padded to the longest text and cut at 256 tokens."""
-        _, tokenizer = _load(self.model_dir, self.threads)
+        _, tokenizer = _load(self.model_dir)
         encodings = tokenizer.encode_batch(list(texts))
         ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
         mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
@@ -112,20 +121,23 @@ class Encoder:
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Embed ``texts`` as an (n, 384) float32 array of unit vectors, in input order."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        # Similar lengths share a batch, so padding wastes little compute when batch_size > 1.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start : start + self.batch_size]
-            out[idx] = self._encode_batch([texts[i] for i in idx])
+        # Similar lengths share a batch, so padding wastes little compute when batch_size > 1;
+        # the longest batches start first, so no core is left with a long one at the end.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        batches = [order[s : s + self.batch_size] for s in range(0, len(order), self.batch_size)]
+        tokens = [self.tokenize([texts[i] for i in idx]) for idx in batches]
+        for idx, vectors in zip(
+            batches, _workers(self.threads).map(self._embed, tokens), strict=True
+        ):
+            out[idx] = vectors
         return out
 
-    def _encode_batch(self, texts: list[str]) -> npt.NDArray[np.float32]:
-        session, _ = _load(self.model_dir, self.threads)
-        ids, mask = self.tokenize(texts)
-        with _run_lock:  # sessions are thread-safe, but two runs would fight over 2 cores
-            (hidden,) = session.run(
-                ["last_hidden_state"], {"input_ids": ids, "attention_mask": mask}
-            )
+    def _embed(
+        self, tokens: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
+    ) -> npt.NDArray[np.float32]:
+        session, _ = _load(self.model_dir)
+        ids, mask = tokens
+        (hidden,) = session.run(["last_hidden_state"], {"input_ids": ids, "attention_mask": mask})
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
