@@ -366,3 +366,11 @@ def test_binding_a_role_to_an_identity_grants_it() -> None:
 )
 def test_shorthand_reads_as_the_word_it_stands_for(short: str, spelled: str) -> None:
     assert concept_set(short) == concept_set(spelled)
+
+
+def test_a_path_is_read_as_its_parts_unless_the_lexicon_knows_the_whole() -> None:
+    # "prod" in a Secrets Manager path still names production; "ci/cd" stays one word
+    path = concept_set("he can fetch it from prod/billing-api/stripe himself")
+    assert "production" in path
+    assert "w:prod/billing" not in path
+    assert "pipeline" in concept_set("the ci/cd runner")

@@ -304,13 +304,16 @@ def _split(text: str) -> list[tuple[int, int, int]]:
     return spans
 
 
+_JOINERS = re.compile(r"[-_/]+")
+
+
 def _split_compounds(tokens: list[str], lex: Lexicon) -> list[str]:
-    """Read "release-bot" and "RELBOT_GH_TOKEN" as their parts unless the lexicon knows the
-    whole ("read-only", "force-push", "update-access-key")."""
+    """Read "release-bot", "RELBOT_GH_TOKEN" and "prod/deploy-notifier/slack" as their parts
+    unless the lexicon knows the whole ("read-only", "force-push", "ci/cd")."""
     out: list[str] = []
     for token in tokens:
-        if ("-" in token or "_" in token) and lex.stem_token(token) not in lex.words:
-            parts = [p for p in re.split(r"[-_]+", token) if p]
+        if _JOINERS.search(token) and lex.stem_token(token) not in lex.words:
+            parts = [p for p in _JOINERS.split(token) if p]
             out.extend(parts if len(parts) > 1 else [token])
         else:
             out.append(token)
