@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from tutor.scenarios.model import Scenario
 
-THRESHOLD = 0.55
+THRESHOLD = 0.53
 DISTINCT_THRESHOLD = 0.50
 DISTINCT_MARGIN = 0.10
 # A clause the lexicon reads as a mistake is kept as one unless it is this much nearer to the
