@@ -126,7 +126,7 @@ def test_injection_flag_explains_the_failure(
     assert "Passed (" not in text
 
 
-def test_why_it_matters_cites_the_best_passage(
+def test_why_it_matters_quotes_the_sentence_nearest_to_the_missed_step(
     release_day: Any, make_grade: Callable[..., Any]
 ) -> None:
     passages = [
@@ -135,25 +135,54 @@ def test_why_it_matters_cites_the_best_passage(
             "title": "NHI Reuse",
             "section": "Overview",
             "source": "https://x/9",
-            "text": "Reuse of one identity across services widens blast radius.",
+            "text": "Reuse of one identity across services widens the blast radius of a leak.",
         },
         {
             "doc_id": "NHI2",
             "title": "Secret Leakage",
             "section": "What a good operator does",
             "source": "https://owasp.org/nhi2",
-            "text": "Revoke the exposed key immediately: attackers try leaked keys within minutes. "
-            "Then review the logs. A third sentence that is not quoted.",
+            "text": "Secret scanners run on every push to the default branch. Revoke the exposed "
+            "key immediately, because attackers try leaked keys within minutes. Then review.",
         },
     ]
     grade = make_grade(release_day, missed=["revoke-now"])
     text = build_feedback(release_day, grade, passages)
-    assert (
-        "Why it matters (NHI2): Revoke the exposed key immediately: attackers try leaked keys "
-        "within minutes. Then review the logs." in text
-    )
-    assert "A third sentence" not in text
+    why = [line.strip() for line in text.splitlines() if "Why it matters" in line]
+    assert why == [
+        "Why it matters (NHI2): Revoke the exposed key immediately, because attackers try "
+        "leaked keys within minutes."
+    ]
     assert "Sources: NHI2 (https://owasp.org/nhi2)" in text
+
+
+def test_no_why_line_when_no_sentence_is_near_the_missed_step(
+    release_day: Any, make_grade: Callable[..., Any]
+) -> None:
+    unrelated = {
+        "doc_id": "ASI09",
+        "section": "Real cases",
+        "source": "https://x/asi09",
+        "text": "OWASP presents this item through scenarios rather than attributed incidents, "
+        "and the list was first published in December.",
+    }
+    grade = make_grade(release_day, missed=["revoke-now"])
+    text = build_feedback(release_day, grade, [unrelated])
+    assert "Why it matters" not in text
+    assert "Sources:" not in text
+
+
+def test_a_sentence_cut_off_by_the_excerpt_limit_is_never_quoted(
+    release_day: Any, make_grade: Callable[..., Any]
+) -> None:
+    cut = {
+        "doc_id": "NHI2",
+        "section": "What a good operator does",
+        "source": "https://owasp.org/nhi2",
+        "text": "Revoke the exposed key immediately, because attackers try leaked keys within",
+    }
+    grade = make_grade(release_day, missed=["revoke-now"])
+    assert "Why it matters" not in build_feedback(release_day, grade, [cut])
 
 
 def test_a_passage_is_quoted_once_even_when_several_misses_match_it(

@@ -231,7 +231,10 @@ def test_feedback_is_grounded_in_retrieved_passages(
     session = session_factory([talk_scenario], keyword_grader, pushback_rounds=0, knowledge=kb)
     session.start("alice")
     view = session.reply("we fix it later")
-    assert kb.queries and kb.queries[0][1] == ["NHI2"]
+    assert kb.queries and all(ids == ["NHI2"] for _, ids in kb.queries)
+    # the scenario first, then each criterion and mistake, so each miss can say why it matters
+    rubric = talk_scenario.rubric
+    assert [q for q, _ in kb.queries[1:]] == [i.text for i in (*rubric.criteria, *rubric.mistakes)]
     assert "Why it matters (NHI2): Revoke the exposed key immediately." in view.feedback
     assert "Sources: NHI2 (https://example.org/NHI2)" in view.feedback
 

@@ -2,49 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from tutor import frameworks
+from tutor.coaching.why import pick
 from tutor.grading.result import Grade, verdict
 from tutor.scenarios.model import Scenario
-
-_WORD = re.compile(r"[a-z0-9]+")
-_WHY_SECTIONS = (
-    "what a good operator does",
-    "mitigations",
-    "how it is exploited",
-    "what the risk is",
-)
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if len(w) > 3}
-
-
-def _first_sentences(text: str, n: int = 2) -> str:
-    body = re.sub(r"\s+", " ", text).strip()
-    # Drop a leading "Title — Section" header line the indexer may prepend.
-    sentences = re.split(r"(?<=[.!?])\s+", body)
-    return " ".join(sentences[:n]).strip()
-
-
-def _why(text: str, passages: Sequence[dict[str, Any]], shown: set[str]) -> dict[str, Any] | None:
-    """The passage that best explains why a criterion or mistake matters, among those not
-    already quoted in this feedback."""
-    want = _words(text)
-    best: tuple[float, dict[str, Any]] | None = None
-    for p in passages:
-        if p["text"] in shown:
-            continue
-        overlap = len(want & _words(p["text"]))
-        section = str(p.get("section", "")).lower()
-        bonus = 0.5 if any(s in section for s in _WHY_SECTIONS) else 0.0
-        score = overlap + bonus
-        if overlap and (best is None or score > best[0]):
-            best = (score, p)
-    return best[1] if best else None
 
 
 def _why_lines(
@@ -53,15 +17,15 @@ def _why_lines(
     cited: dict[str, dict[str, Any]],
     shown: set[str],
 ) -> list[str]:
-    """A "why it matters" line from the best passage not yet quoted, remembering it for the
-    sources line. Four misses under one risk used to repeat one paragraph four times; now each
-    quotes another passage, or none once the relevant ones are used up."""
-    why = _why(text, passages, shown)
+    """A "why it matters" line quoting the sentence nearest to ``text`` that this feedback has
+    not quoted yet (four misses under one risk must not repeat one paragraph), remembering its
+    passage for the sources line; none when no sentence is near enough."""
+    why = pick(text, passages, shown)
     if why is None:
         return []
-    shown.add(why["text"])
-    cited.setdefault(why["doc_id"], why)
-    return [f"    Why it matters ({why['doc_id']}): {_first_sentences(why['text'])}"]
+    shown.add(why.sentence)
+    cited.setdefault(why.passage["doc_id"], why.passage)
+    return [f"    Why it matters ({why.passage['doc_id']}): {why.sentence}"]
 
 
 def _seconds(ms: float) -> str:

@@ -7,7 +7,8 @@ from typing import Any
 from tutor.graph.deps import Deps
 from tutor.graph.state import Node, TutorState
 
-PASSAGES = 6
+PASSAGES = 6  # for the scenario as a whole
+ITEM_PASSAGES = 3  # for each criterion and mistake, so feedback can say why that one matters
 EXCERPT = 700
 
 
@@ -26,12 +27,19 @@ def make(deps: Deps) -> Node:
         if deps.knowledge is None:
             return {"passages": []}
         scenario = deps.scenario(state["scenario_id"])
-        query = f"{scenario.title}. What a good operator does: {scenario.question}"
+        risks = list(scenario.risks)
+        queries = [(f"{scenario.title}. What a good operator does: {scenario.question}", PASSAGES)]
+        queries += [(c.text, ITEM_PASSAGES) for c in scenario.rubric.criteria]
+        queries += [(m.text, ITEM_PASSAGES) for m in scenario.rubric.mistakes]
+        passages: dict[tuple[str, str], dict[str, Any]] = {}
         try:
-            found = deps.knowledge.search(query, k=PASSAGES, ids=list(scenario.risks))
+            for query, k in queries:
+                for p in deps.knowledge.search(query, k=k, ids=risks):
+                    found = passage_dict(p)
+                    passages.setdefault((found["doc_id"], found["text"]), found)
         except Exception as exc:  # noqa: BLE001 - grounding is optional; the turn goes on
             note = f"Knowledge base unavailable ({exc.__class__.__name__}); feedback is shorter."
             return {"passages": [], "notices": [*state.get("notices", []), note]}
-        return {"passages": [passage_dict(p) for p in found]}
+        return {"passages": list(passages.values())}
 
     return retrieve
