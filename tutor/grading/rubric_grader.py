@@ -56,6 +56,8 @@ class _Unit:
 class _Compiled:
     criteria: tuple[tuple[str, tuple[_Example, ...], bool], ...]  # id, examples, immediate
     mistakes: tuple[tuple[str, tuple[_Example, ...]], ...]
+    # Each criterion's examples (then its text) as concept sets, in the embeddings' order.
+    example_concepts: dict[str, tuple[frozenset[str], ...]]
 
 
 def _weight(concept: str, lex: Lexicon) -> float:
@@ -129,6 +131,9 @@ def _compile(scenario: Scenario) -> _Compiled:
             if kind == "c"
         ),
         mistakes=tuple((iid, examples(("m", iid))) for kind, iid, _, _ in items if kind == "m"),
+        example_concepts={
+            iid: tuple(sets[(kind, iid)]) for kind, iid, _, _ in items if kind == "c"
+        },
     )
 
 
@@ -138,6 +143,18 @@ def _is_refusal(examples: tuple[_Example, ...]) -> bool:
         1 for e in examples if "deny" in e.concepts or any(c.startswith("NOT:") for c in e.concepts)
     )
     return refusing * 2 > len(examples)
+
+
+def _contradicts(clause: frozenset[str], example: frozenset[str], lex: Lexicon) -> bool:
+    """Whether one of the two refuses what the other does ("approve" against "do not approve
+    the ticket yet", which reads as deny). Embeddings do not see the "not", so a clause is not
+    compared with an example it contradicts."""
+
+    def undoes(a: frozenset[str], b: frozenset[str]) -> bool:
+        refused = any(c.startswith("NOT:") and lex.is_action(c[4:]) and c[4:] in b for c in a)
+        return refused or any(lex.negated.get(c) in a for c in b)
+
+    return undoes(example, clause) or undoes(clause, example)
 
 
 def _refuses(concepts: frozenset[str]) -> bool:
@@ -367,7 +384,19 @@ class OfflineGrader:
             if not (refusal[cid] and cid in met_by_rules)
         }
         readable = sorted({i for pool in pools.values() for i in pool})
-        near = semantic.closeness(scenario, [clauses[i].text.strip() for i in readable], seen)
+        near = semantic.closeness(
+            scenario,
+            [clauses[i].text.strip() for i in readable],
+            seen,
+            {
+                cid: [
+                    [not _contradicts(clauses[i].concepts, e, lex) for e in examples]
+                    for i in readable
+                ]
+                for cid, examples in compiled.example_concepts.items()
+                if cid in pools
+            },
+        )
         at = {i: k for k, i in enumerate(readable)}
         pools = {cid: [at[i] for i in pool] for cid, pool in pools.items()}
         self._semantic_pass(near, pools, [clauses[i] for i in readable], criteria)

@@ -4,9 +4,10 @@ The concept lexicon misses paraphrases it has no words for ("ring his manager on
 in the org chart" for "verify out of band"). The bundled MiniLM model (run locally through
 onnxruntime, no network) catches many of them. Embeddings cannot see negation or deferral, so
 a criterion is only compared with clauses of its own polarity (refusing or not) that are not
-put off, and embeddings never find a mistake on their own: they only veto a lexical one
-(``MISTAKE_MARGIN``). The similarities also feed the fitted calibration (``calibration.py``),
-which has the last word on each criterion.
+put off, and never through an example the clause contradicts (``allowed``: "approve" is near
+"do not approve the ticket yet"). Embeddings never find a mistake on their own: they only veto
+a lexical one (``MISTAKE_MARGIN``). The similarities also feed the fitted calibration
+(``calibration.py``), which has the last word on each criterion.
 
 A clause is granted a criterion when it is very close to it (``THRESHOLD``), or fairly close
 (``DISTINCT_THRESHOLD``) and clearly closer to it than to any other criterion or mistake of
@@ -79,21 +80,33 @@ class Closeness:
     lead: dict[str, npt.NDArray[np.float32]]
 
 
-def closeness(scenario: Scenario, clauses: Sequence[str], seen: Seen) -> Closeness:
-    """Embed the clauses once and compare them with every rubric item."""
+def closeness(
+    scenario: Scenario,
+    clauses: Sequence[str],
+    seen: Seen,
+    allowed: dict[str, list[list[bool]]] | None = None,
+) -> Closeness:
+    """Embed the clauses once and compare them with every rubric item; ``allowed`` says, per
+    criterion, which of its examples (then its text) each clause may be compared with."""
     vectors = item_vectors(scenario)
+    allowed = allowed or {}
     if not clauses:
         empty = np.zeros(0, dtype=np.float32)
         ids = [c.id for c in scenario.rubric.criteria]
         return Closeness({cid: empty for cid in ids}, {cid: empty for cid in ids})
     clause_vecs = encode_once(clauses, seen)
-    sims = {item: (clause_vecs @ vecs.T).max(axis=1) for item, vecs in vectors.items()}
+    pairs = {item: clause_vecs @ vecs.T for item, vecs in vectors.items()}
+    sims = {item: pair.max(axis=1) for item, pair in pairs.items()}
     own: dict[str, npt.NDArray[np.float32]] = {}
     lead: dict[str, npt.NDArray[np.float32]] = {}
     for c in scenario.rubric.criteria:
         rivals = [s for item, s in sims.items() if item != c.id]
         nearest = np.max(np.stack(rivals), axis=0) if rivals else np.zeros_like(sims[c.id])
-        own[c.id], lead[c.id] = sims[c.id], sims[c.id] - nearest
+        mine = sims[c.id]
+        if c.id in allowed:
+            keep = np.asarray(allowed[c.id], dtype=bool)
+            mine = np.where(keep, pairs[c.id], np.float32(-1.0)).max(axis=1)
+        own[c.id], lead[c.id] = mine, mine - nearest
     return Closeness(own, lead)
 
 
