@@ -38,7 +38,6 @@ class Why:
 
     passage: dict[str, Any]
     sentence: str
-    similarity: float
 
 
 def sentences(text: str) -> list[str]:
@@ -50,16 +49,13 @@ def sentences(text: str) -> list[str]:
 
 
 def _embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
-    """Unit vectors for ``texts``; each text is embedded alone, so a kept vector is exactly the
-    one a new encoding would give, and the same passages recur turn after turn."""
-    from tutor.grading.semantic import encode
+    """Unit vectors for ``texts``, kept across turns: the same passages recur turn after turn,
+    and each text is embedded alone, so a kept vector is the one a new encoding would give."""
+    from tutor.grading.semantic import encode_once
 
-    missing = list(dict.fromkeys(t for t in texts if t not in _vectors))
-    if missing:
-        if len(_vectors) + len(missing) > _CACHE_LIMIT:
-            _vectors.clear()
-        _vectors.update(zip(missing, encode(missing), strict=True))
-    return np.stack([_vectors[t] for t in texts])
+    if len(_vectors) + len(texts) > _CACHE_LIMIT:
+        _vectors.clear()
+    return encode_once(texts, _vectors)
 
 
 def pick(text: str, passages: Sequence[dict[str, Any]], shown: set[str]) -> Why | None:
@@ -78,4 +74,4 @@ def pick(text: str, passages: Sequence[dict[str, Any]], shown: set[str]) -> Why 
     best = int(np.argmax(similarity))
     if float(similarity[best]) < MIN_SIMILARITY:
         return None
-    return Why(candidates[found[best]], found[best], float(similarity[best]))
+    return Why(candidates[found[best]], found[best])

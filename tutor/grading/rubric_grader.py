@@ -56,8 +56,9 @@ class _Unit:
 class _Compiled:
     criteria: tuple[tuple[str, tuple[_Example, ...], bool], ...]  # id, examples, immediate
     mistakes: tuple[tuple[str, tuple[_Example, ...]], ...]
-    # Each criterion's examples (then its text) as concept sets, in the embeddings' order.
-    example_concepts: dict[str, tuple[frozenset[str], ...]]
+    # Each criterion's examples (then its text), in the embeddings' order: their concepts and
+    # the actions they refuse (``_refused``), so a clause is not compared with one it contradicts.
+    example_concepts: dict[str, tuple[tuple[frozenset[str], frozenset[str]], ...]]
 
 
 def _weight(concept: str, lex: Lexicon) -> float:
@@ -132,7 +133,9 @@ def _compile(scenario: Scenario) -> _Compiled:
         ),
         mistakes=tuple((iid, examples(("m", iid))) for kind, iid, _, _ in items if kind == "m"),
         example_concepts={
-            iid: tuple(sets[(kind, iid)]) for kind, iid, _, _ in items if kind == "c"
+            iid: tuple((c, _refused(c, lex)) for c in sets[(kind, iid)])
+            for kind, iid, _, _ in items
+            if kind == "c"
         },
     )
 
@@ -145,16 +148,13 @@ def _is_refusal(examples: tuple[_Example, ...]) -> bool:
     return refusing * 2 > len(examples)
 
 
-def _contradicts(clause: frozenset[str], example: frozenset[str], lex: Lexicon) -> bool:
-    """Whether one of the two refuses what the other does ("approve" against "do not approve
-    the ticket yet", which reads as deny). Embeddings do not see the "not", so a clause is not
-    compared with an example it contradicts."""
+def _refused(concepts: frozenset[str], lex: Lexicon) -> frozenset[str]:
+    """The actions a reading refuses: "not rotate", and "do not approve", which reads as deny.
 
-    def undoes(a: frozenset[str], b: frozenset[str]) -> bool:
-        refused = any(c.startswith("NOT:") and lex.is_action(c[4:]) and c[4:] in b for c in a)
-        return refused or any(lex.negated.get(c) in a for c in b)
-
-    return undoes(example, clause) or undoes(clause, example)
+    A clause that does what an example refuses, or refuses what it does, contradicts it
+    ("approve" against "do not approve the ticket yet"); embeddings do not see the "not"."""
+    named = {c[4:] for c in concepts if c.startswith("NOT:") and lex.is_action(c[4:])}
+    return frozenset(named | {base for base, neg in lex.negated.items() if neg in concepts})
 
 
 def _refuses(concepts: frozenset[str]) -> bool:
@@ -384,14 +384,15 @@ class OfflineGrader:
             if not (refusal[cid] and cid in met_by_rules)
         }
         readable = sorted({i for pool in pools.values() for i in pool})
+        readings_of = [(clauses[i].concepts, _refused(clauses[i].concepts, lex)) for i in readable]
         near = semantic.closeness(
             scenario,
             [clauses[i].text.strip() for i in readable],
             seen,
             {
                 cid: [
-                    [not _contradicts(clauses[i].concepts, e, lex) for e in examples]
-                    for i in readable
+                    [not (refuses & concepts or refused & example) for example, refuses in examples]
+                    for concepts, refused in readings_of
                 ]
                 for cid, examples in compiled.example_concepts.items()
                 if cid in pools
