@@ -312,3 +312,17 @@ def test_an_approval_is_not_credited_as_holding_the_ticket(grader) -> None:  # t
         "Not approving OFF-2291 today; it stays open until the four identities are handled.",
     )
     assert met(held, "hold-ticket")
+
+
+def test_keeping_a_thing_running_is_not_credited_as_turning_it_off(grader) -> None:  # type: ignore[no-untyped-def]
+    # "leave the extension running" is near "stop the extension from running" for an
+    # embedding; keeping something active contradicts every example that ends it
+    scenario = _library_scenario("ide-extension-update-wants-org-pat")
+    kept = grader.grade(
+        scenario,
+        "No token for them. I'll ask the vendor for a smaller scope and leave the "
+        "PR Lens extension running in my editor while they answer.",
+    )
+    assert not met(kept, "disable-extension")
+    stopped = grader.grade(scenario, "No token for them, and PR Lens is switched off in my editor.")
+    assert met(stopped, "disable-extension")

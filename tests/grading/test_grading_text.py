@@ -193,6 +193,8 @@ def test_pull_request_review_refusals_read_as_deny(text: str) -> None:
         ("Add a subject check for our repo and then I'll approve straight away.", True),
         ("Fix the trust policy and I'll approve it", True),
         ("I revoke the key and then I'll approve the PR.", False),
+        ("It needs a five-line policy change, then we approve.", True),
+        ("I look through the diff, then I approve.", False),
     ],
 )
 def test_an_approval_promised_after_someone_elses_fix_is_conditional(
@@ -374,3 +376,73 @@ def test_a_path_is_read_as_its_parts_unless_the_lexicon_knows_the_whole() -> Non
     assert "production" in path
     assert "w:prod/billing" not in path
     assert "pipeline" in concept_set("the ci/cd runner")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll mint a fine-grained token expiring Friday and revoke the old one now.",
+        "Give it a token valid until 18:00 and kill the leaked key.",
+        "The key expires on Monday, so I'm disabling it right now.",
+    ],
+)
+def test_when_a_credential_expires_is_not_a_delay(text: str) -> None:
+    assert not any(c.deferred for c in analyse(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll finish my review, then uninstall the plugin this afternoon.",
+        "Rotating it later today is fine.",
+        "I'll revoke the key this evening.",
+    ],
+)
+def test_later_the_same_day_is_a_delay(text: str) -> None:
+    assert any(c.deferred for c in analyse(text))
+
+
+def test_a_day_that_describes_is_not_a_delay() -> None:
+    assert not any(c.deferred for c in analyse("Nobody wants an outage on a Friday afternoon."))
+
+
+def test_a_fix_sequenced_after_the_release_waits_for_it() -> None:
+    assert _deferred_with("We deploy at 16:00 on the old token, then I revoke it.", "revoke")
+    assert not _deferred_with("Revoke the old token now, then deploy at 16:00.", "revoke")
+    # a clause that is itself a fix is not the event the next one waits for
+    assert not _deferred_with("Ship the rotated key now, then I tell security.", "notify")
+
+
+def test_a_condition_with_a_deadline_waits_for_it() -> None:
+    text = "If the vendor has no answer by 3pm I'll suspend the integration."
+    assert _deferred_with(text, "revoke")
+
+
+def test_a_reason_against_later_in_the_sentence_rejects_the_textbook_step() -> None:
+    found = clauses(
+        "Disabling the account is the obvious move, but the finance export may still run on it "
+        "and I can't risk a failed close, so it stays enabled."
+    )
+    assert not any("revoke" in c for c in found)
+    assert any("NOT:revoke" in c for c in found)
+    assert any("keep_active" in c for c in found)
+
+
+def test_the_cost_of_a_step_is_not_the_step() -> None:
+    found = clauses("Revoking means re-issuing every partner's credentials.")
+    assert not any("revoke" in c for c in found)
+
+
+def test_more_about_the_same_subject_is_a_fact_not_a_step() -> None:
+    found = analyse("The token left the vault and sits in a temp file on the runner.")
+    assert found[-1].hypothetical
+
+
+def test_a_step_put_behind_a_change_ticket_is_not_taken() -> None:
+    found = clauses("Disabling the console password needs a change ticket, so I'll file one.")
+    assert not any("revoke" in c for c in found)
+
+
+def test_a_fix_after_the_release_goes_first_waits_for_it() -> None:
+    assert _deferred_with("Ship first. At 18:10 I revoke the token.", "revoke")
+    assert not _deferred_with("First I revoke the token. Then we ship.", "revoke")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -78,8 +79,12 @@ class Lexicon:
         return concept.removeprefix("NOT:") in self.actions
 
 
-def _stem_phrase(phrase: str) -> tuple[str, ...]:
-    return tuple(stem(t) for t in tokenize(phrase.lower().replace("'", "")))
+def _stem_phrase(phrase: str, overrides: Collection[str] = ()) -> tuple[str, ...]:
+    """A phrase's key, read the way ``Lexicon.stem_token`` reads an answer's words: a phrase
+    with an overridden word ("leave it active") would otherwise never match."""
+    return tuple(
+        "=" + t if t in overrides else stem(t) for t in tokenize(phrase.lower().replace("'", ""))
+    )
 
 
 @lru_cache(maxsize=1)
@@ -88,19 +93,20 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     words: dict[str, set[str]] = {}
     phrases: dict[tuple[str, ...], set[str]] = {}
     negated: dict[str, str] = {}
+    overridden = {str(k) for k in data.get("word_overrides") or {}}
     for concept, spec in data["concepts"].items():
         for word in spec.get("words", []):
             for token in _stem_phrase(str(word)):
                 words.setdefault(token, set()).add(concept)
         for phrase in spec.get("phrases", []):
-            key = _stem_phrase(phrase)
+            key = _stem_phrase(phrase, overridden)
             if len(key) == 1:
                 words.setdefault(key[0], set()).add(concept)
             elif key:
                 phrases.setdefault(key, set()).add(concept)
         if "negated" in spec:
             negated[concept] = spec["negated"]
-    ignored = frozenset(_stem_phrase(p) for p in data.get("ignore_phrases", []))
+    ignored = frozenset(_stem_phrase(p, overridden) for p in data.get("ignore_phrases", []))
     for word, concepts in (data.get("word_overrides") or {}).items():
         words["=" + str(word)] = set(concepts or ())
     stop = {stem(str(w).replace("'", "")) for w in data["stopwords"]} - set(words)

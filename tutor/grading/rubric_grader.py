@@ -154,7 +154,12 @@ def _refused(concepts: frozenset[str], lex: Lexicon) -> frozenset[str]:
     A clause that does what an example refuses, or refuses what it does, contradicts it
     ("approve" against "do not approve the ticket yet"); embeddings do not see the "not"."""
     named = {c[4:] for c in concepts if c.startswith("NOT:") and lex.is_action(c[4:])}
-    return frozenset(named | {base for base, neg in lex.negated.items() if neg in concepts})
+    kept = _ENDINGS if "keep_active" in concepts else frozenset()
+    return frozenset(named | kept | {base for base, neg in lex.negated.items() if neg in concepts})
+
+
+# "keep PR Lens running in the meantime" refuses to disable it as surely as "don't disable it".
+_ENDINGS = frozenset({"revoke", "delete", "offboard", "kill_switch"})
 
 
 def _refuses(concepts: frozenset[str]) -> bool:

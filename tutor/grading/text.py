@@ -164,6 +164,11 @@ _CONSEQUENCES = [
         "throw away",
         "would lose",
         "lose the evidence",
+        # "rotating means reinstalling the app": the cost of a step, named against it
+        "means",
+        # "removing the password needs a change ticket": the step is put behind paperwork
+        "needs a change",
+        "requires a change",
     )
 ]
 _NOT_ANAPHORIC = {
@@ -216,6 +221,12 @@ _HYPOTHETICAL = {
     "could",
 }
 _CONCESSIVE_START = {"but", "howev", "though", "although"}
+# "... so it stays active": the reason against an action ends by keeping things as they are.
+_KEEPS_GOING = {"stay", "remain"}
+# The business event a fix can be put behind ("we ship first, then ...").
+_SHIPS = {"ship", "releas", "deploy", "launch", "demo", "finish"}
+# Steps that make a clause a fix in its own right, not the event a fix waits for.
+_STEPS = {"revoke", "rotate", "delete", "deny", "investigate", "notify", "offboard"}
 _CONDITION_START = {"if", "onc", "when", "after", "provid", "unless", "until", "onli"}
 # "Once that's in, approve": waiting on the fix just named (an "if" only asks a question).
 _AFTER_FIX = {"onc", "after", "provid"}
@@ -229,6 +240,7 @@ _DEFERRAL = re.compile(
     r"window|quarter|month|week|business hours|hours|lunch|call|board|audit|cut|close|end|"
     r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\b)"
     r"|\b(?:until|till|til)\b"
+    r"|\bthis (?:afternoon|evening)\b|\blater (?:today|this week|on)\b"
     r"|\b(?:later|tomorrow|eventually|postpon\w*|defer\w*|someday|tonight|overnight|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|weekend)\b"
     r"|\bnext (?:[\w-]+ ){0,3}?(?:week|sprint|month|quarter|release|cycle|iteration|maintenance|"
@@ -441,7 +453,11 @@ _DELAY_REJECTED = re.compile(
     r"|\b(?:off the table|out of the question|non-?starter|no go|not an option)\b"
 )
 # "CloudTrail for the weekend", "logins since Saturday": the period looked at, not a delay.
-_PERIOD_GUARD = re.compile(r"\b(?:(?:for|over|during|across) the|since|from)\s+$")
+_PERIOD_GUARD = re.compile(r"\b(?:(?:for|over|during|across) the|since|from|on an?)\s+$")
+# "a PAT expiring Friday", "valid until 18:00": when a credential dies, not a delay of the fix.
+_EXPIRY = re.compile(
+    r"\b(?:expir\w*|valid|good|lasts?|lives?|ttl)(?:\s+(?:on|at|by|until|till))?\s+$"
+)
 # "if he can't explain it by then": a negated condition still waits.
 _IF_START = re.compile(r"\s*(?:if|unless)\b")
 _PERIOD_WORDS = re.compile(
@@ -449,14 +465,25 @@ _PERIOD_WORDS = re.compile(
 )
 
 
+# "if he can't explain the downloads by noon, I'll deactivate it": the step waits for noon.
+_IF_BY = re.compile(
+    r"^\W*(?:if|unless)\b.*\bby (?:noon|midday|lunch|tonight|tomorrow|(?:the )?end of|eod|cob|"
+    r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\b)"
+)
+
+
 def _deferred(clause_lower: str) -> bool:
     if _EVENT_WAITS.search(clause_lower):
         return False
+    if _IF_BY.search(clause_lower):
+        return True
     for m in _DEFERRAL.finditer(clause_lower):
         before = clause_lower[: m.start()]
         period = _PERIOD_GUARD.search(before) and _PERIOD_WORDS.match(m.group())
         if _DELAY_REJECTED.search(clause_lower, m.end()):
             continue  # "waiting till 17:30 isn't an option"
+        if _EXPIRY.search(before):
+            continue
         # "not until the release" refuses the delay; "if he can't explain it by then" waits.
         negated = _DEFERRAL_GUARD.search(before) and not _IF_START.match(before)
         if not negated and not period:
@@ -521,6 +548,8 @@ _PASSIVE_FACT = re.compile(
     r"\b(?:was|were|had been)\s+(?:\w+ly\s+)?(?:\w+ed|\w+en|made|sent|left|put|set|kept|"
     r"got|held|read|run|built|shown|found)\b"
     r"|\b(?:is|are)\s+(?:\w+ly\s+)?\w+ed\s+by\b"
+    # "The key has left Secret Manager and sits in /tmp": more about the same subject
+    r"|^\W*and\s+(?:still\s+)?(?:sits|sat|lives|is|are|was|were|has|had|remains)\b"
 )
 
 
@@ -644,6 +673,24 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
             ):
                 prev.negated = [True] * len(prev.stems)
 
+    # "Deactivating the key is the textbook move, but Grace says a sync job may use it and I
+    # don't want to break it": the reason against can come later in the sentence than "but".
+    for i, w in enumerate(works[1:], start=1):
+        prev = works[i - 1]
+        if (
+            w.stems[:1]
+            and w.stems[0] in _CONCESSIVE_START
+            and prev.sentence == w.sentence
+            and _HYPOTHETICAL & set(prev.stems)
+            and not any(prev.negated)
+            and any(
+                any(later.negated) or later.deferred or _KEEPS_GOING & set(later.stems)
+                for later in works[i:]
+                if later.sentence == w.sentence
+            )
+        ):
+            prev.negated = [True] * len(prev.stems)
+
     concept_sets = [_concepts(w.stems, w.negated, lex) for w in works]
     for w, cs in zip(works, concept_sets, strict=True):
         if _PRONOUNS & set(w.stems):
@@ -654,6 +701,23 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
     # "Check with Ana next week and raise it with security after that": after the delay too.
     for i in range(1, len(works)):
         if deferred[i - 1] and _AFTER_THAT.search(expanded_cache[i]):
+            deferred[i] = True
+        # "We ship at 17:30 on the current key, then I deactivate it": after the release.
+        # "Release first. At 17:35 I deactivate the key": the same, across a full stop.
+        lead = [t for t in works[i].stems[:2] if t != "and"]
+        prev = works[i - 1]
+        if (
+            (
+                lead[:1] == ["then"]
+                and prev.sentence == works[i].sentence
+                or "first" in prev.stems
+            )
+            and acts[i]
+            and _SHIPS & set(prev.stems)
+            and not _STEPS & concept_sets[i - 1]
+            and not any(prev.negated)
+            and not _IMMEDIATE.search(expanded_cache[i])
+        ):
             deferred[i] = True
     conditional = [False] * len(works)
     for i, w in enumerate(works):
@@ -698,7 +762,11 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
             not first
             and w.stems
             and w.stems[0] in {"and", "then"}
-            and lead[:1] in (["ill"], ["well"])
+            # "..., then I approve" as surely as "... and I'll approve"
+            and (
+                lead[:1] in (["ill"], ["well"])
+                or (w.stems[0] == "then" and lead[:1] in (["i"], ["we"]))
+            )
             and "approve" in concept_sets[i]
         ):
             before = next(
