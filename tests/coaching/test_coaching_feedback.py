@@ -243,3 +243,34 @@ def test_timing_line(ms: int | None, median: float, previous: int, expected: str
         assert expected in line
     else:
         assert line == ""
+
+
+def test_why_prefers_a_sentence_from_the_scenarios_own_risks(
+    release_day: Any, make_grade: Callable[..., Any]
+) -> None:
+    # a neighbouring risk's document often says something close but about that other risk
+    other = {
+        "doc_id": "RS.MI-01",
+        "section": "Containment",
+        "source": "https://x/rs-mi-01",
+        "text": "Revoke the exposed key immediately, because attackers try leaked keys within "
+        "minutes.",
+    }
+    own = {
+        "doc_id": "NHI2",
+        "section": "What a good operator does",
+        "source": "https://owasp.org/nhi2",
+        "text": "Revoke an exposed key immediately, since attackers try leaked keys within "
+        "minutes of a push.",
+    }
+    assert "NHI2" in release_day.risks and "RS.MI-01" not in release_day.risks
+    grade = make_grade(release_day, missed=["revoke-now"])
+    why = [
+        line.strip()
+        for line in build_feedback(release_day, grade, [other, own]).splitlines()
+        if "Why it matters" in line
+    ]
+    assert why == [
+        "Why it matters (NHI2): Revoke an exposed key immediately, since attackers try leaked "
+        "keys within minutes of a push."
+    ]

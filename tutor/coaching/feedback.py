@@ -16,11 +16,12 @@ def _why_lines(
     passages: Sequence[dict[str, Any]],
     cited: dict[str, dict[str, Any]],
     shown: set[str],
+    risks: Sequence[str],
 ) -> list[str]:
     """A "why it matters" line quoting the sentence nearest to ``text`` that this feedback has
     not quoted yet (four misses under one risk must not repeat one paragraph), remembering its
     passage for the sources line; none when no sentence is near enough."""
-    why = pick(text, passages, shown)
+    why = pick(text, passages, shown, risks)
     if why is None:
         return []
     shown.add(why.sentence)
@@ -84,7 +85,7 @@ def build_feedback(
             lines.append(f"  - {c.text}{tag}")
             if v.evidence:
                 lines.append(f"    ({v.evidence})")
-            lines.extend(_why_lines(c.text, passages, cited, shown))
+            lines.extend(_why_lines(c.text, passages, cited, shown, scenario.risks))
 
     made = [mv for mv in grade.mistakes if mv.made]
     if made:
@@ -92,7 +93,7 @@ def build_feedback(
         for mv in made:
             m = mistakes[mv.id]
             lines.append(f'  ! {m.text}  (you wrote: "{mv.evidence}")')
-            lines.extend(_why_lines(m.text, passages, cited, shown))
+            lines.extend(_why_lines(m.text, passages, cited, shown, scenario.risks))
 
     steps = list(scenario.next_steps)
     if steps:
