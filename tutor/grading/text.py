@@ -707,11 +707,7 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
         lead = [t for t in works[i].stems[:2] if t != "and"]
         prev = works[i - 1]
         if (
-            (
-                lead[:1] == ["then"]
-                and prev.sentence == works[i].sentence
-                or "first" in prev.stems
-            )
+            (lead[:1] == ["then"] and prev.sentence == works[i].sentence or "first" in prev.stems)
             and acts[i]
             and _SHIPS & set(prev.stems)
             and not _STEPS & concept_sets[i - 1]
