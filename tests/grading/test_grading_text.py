@@ -446,3 +446,42 @@ def test_a_step_put_behind_a_change_ticket_is_not_taken() -> None:
 def test_a_fix_after_the_release_goes_first_waits_for_it() -> None:
     assert _deferred_with("Ship first. At 18:10 I revoke the token.", "revoke")
     assert not _deferred_with("First I revoke the token. Then we ship.", "revoke")
+
+
+def test_nothing_as_the_subject_refuses() -> None:
+    found = clauses("Nothing gets attached to the worker role.")
+    assert "deny" in found[0] and "approve" not in found[0]
+
+
+def test_the_reason_after_a_refusal_and_a_colon_is_not_a_step() -> None:
+    found = analyse("No shared PAT: a push would land as the bot. Open the PR under my name.")
+    assert found[1].hypothetical
+    assert not found[-1].hypothetical
+
+
+def test_not_needing_to_do_something_refuses_it() -> None:
+    found = clauses("He explained it, so I don't need to go through the CloudTrail history.")
+    assert any("NOT:investigate" in c for c in found)
+    assert not any("investigate" in c for c in found)
+    # the subject before the cue is what is rejected
+    assert any("NOT:rotate" in c for c in clauses("Rotation isn't required to close this."))
+
+
+def test_a_condition_that_waits_for_an_answer_holds_off_the_step() -> None:
+    text = "If she hasn't confirmed it by 11:00, I disable the key."
+    assert _deferred_with(text, "revoke")
+
+
+def test_a_time_that_opens_the_sentence_holds_for_all_of_it() -> None:
+    text = "On Tuesday, after the change board, I revoke the sessions and delete the user."
+    assert _deferred_with(text, "revoke")
+    assert _deferred_with(text, "delete")
+    assert not _deferred_with("After the release, rotate it, but right now disable it.", "revoke")
+
+
+def test_taking_a_service_down_is_the_cost_not_the_step() -> None:
+    assert not any(
+        "revoke" in c
+        for c in clauses("Disabling the key would take the mailer down before the invoices.")
+    )
+    assert any("rotate" in c for c in clauses("Rotating would take five minutes."))

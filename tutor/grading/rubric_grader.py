@@ -162,6 +162,11 @@ def _refused(concepts: frozenset[str], lex: Lexicon) -> frozenset[str]:
 _ENDINGS = frozenset({"revoke", "delete", "offboard", "kill_switch"})
 
 
+def _elsewhere(example: frozenset[str], unit: frozenset[str]) -> bool:
+    """Whether a clause names only non-production where the mistake needs production."""
+    return "production" in example and "production" not in unit and "non_production" in unit
+
+
 def _refuses(concepts: frozenset[str]) -> bool:
     return "deny" in concepts or any(c.startswith("NOT:") for c in concepts)
 
@@ -459,6 +464,8 @@ class OfflineGrader:
                         continue
                     if _refuses(unit.concepts) and not _refuses(example.concepts):
                         continue  # "secrets don't travel through Slack" sends nothing
+                    if _elsewhere(example.concepts, unit.concepts):
+                        continue  # "run it in staging with staging credentials" uses no prod key
                     cov = _coverage(example, unit, lex, safeguards=True)
                     if cov >= MISTAKE_COVERAGE and cov > best_criterion[unit]:
                         candidates[unit] = max(cov, candidates.get(unit, 0.0))

@@ -64,6 +64,7 @@ _PRE_NEGATION = {
     "stop",
     "against",
     "dont",
+    "noth",  # "Nothing gets attached to the role"
 }
 _PRE_NEGATION_PAIRS = {("instead", "of"), ("rather", "than"), ("hold", "off"), ("no", "need")}
 _POST_REJECTION = [
@@ -169,8 +170,11 @@ _CONSEQUENCES = [
         # "removing the password needs a change ticket": the step is put behind paperwork
         "needs a change",
         "requires a change",
+        "would take",
     )
 ]
+_TAKE = (stem("would"), stem("take"))
+_DOWN = {"down", stem("offline")}
 _NOT_ANAPHORIC = {
     "doubt",
     "question",
@@ -381,6 +385,8 @@ def _mark_negation(work: _Work, lex: Lexicon) -> str | None:
     consumed = [False] * len(stems)
     for cue in _CONSEQUENCES:
         at = _find(stems, cue)
+        if cue == _TAKE and not _DOWN & set(stems[at + 2 :]):
+            continue  # "would take five minutes" is no harm; "would take the mailer down" is
         if at > 0 and _has_concept(stems[:at], lex):
             for k in range(at, at + len(cue)):
                 consumed[k] = True
@@ -390,6 +396,8 @@ def _mark_negation(work: _Work, lex: Lexicon) -> str | None:
         at = _find(stems, cue)
         if at < 0:
             continue
+        if stems[at + len(cue) : at + len(cue) + 1] == ["to"] and not _has_concept(stems[:at], lex):
+            continue  # "I don't need to dig through CloudTrail" refuses what follows
         for k in range(at, at + len(cue)):
             consumed[k] = True
         if _has_concept(stems[:at], lex):
@@ -491,6 +499,13 @@ def _deferred(clause_lower: str) -> bool:
     return False
 
 
+# A clause that opens with a verb tells someone to act ("open the PR", "page the on-call").
+_IMPERATIVE_START = re.compile(
+    r"^\W*(?:just |then |and )?(?:open|page|merge|push|revoke|rotate|disable|delete|remove|"
+    r"create|use|give|ask|call|ring|tell|report|check|review|pull|kill|cut|move|put|send|"
+    r"block|deny|stop|pause|keep|leave|file|raise|escalate|suspend|deactivate|reset|add|"
+    r"grant|approve|run|set|get|make|let|have|do)\b"
+)
 _QUOTE = re.compile(r"\"[^\"]{3,}\"|\u201c[^\u201d]{3,}\u201d|(?<![\w])'[^']{3,}'(?![\w])")
 _MODAL = {"can", "could", "might", "may"}
 _OTHERS = {"anyon", "anybodi", "someon", "somebodi", "everyon", "whoever", "attack"}
@@ -696,6 +711,9 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
         if _PRONOUNS & set(w.stems):
             cs.add(REF)  # "kill it": the object is the one under discussion
     acts = [any(lex.is_action(c) for c in cs) for cs in concept_sets]
+    positive = [
+        any(lex.is_action(c) and not c.startswith("NOT:") for c in cs) for cs in concept_sets
+    ]
     flips = [any(lex.flips(c.removeprefix("NOT:")) for c in cs) for cs in concept_sets]
     deferred = [w.deferred for w in works]
     # "Check with Ana next week and raise it with security after that": after the delay too.
@@ -721,17 +739,25 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
         last = i == len(works) - 1 or works[i + 1].sentence != w.sentence
         # A time or condition clause with no action of its own governs its neighbour:
         # "After the release, revoke it." / "Revoke it once the release is out."
+        # "If he hasn't confirmed it by 09:30, I deactivate it": what the condition negates
+        # is part of the condition, not a step. "On Monday, with a change ticket, I revoke
+        # ... and take ...": a time that opens the sentence holds for all of it.
         if (
             w.deferred
-            and not acts[i]
+            and not positive[i]
             and (
                 _leads_with_deferral(expanded_cache[i])
                 or w.stems[:1]
                 and w.stems[0] in _CONDITION_START
             )
         ):
-            if first and not last and not _IMMEDIATE.search(expanded_cache[i + 1]):
-                deferred[i + 1] = True
+            if first and not last:
+                j = i + 1
+                while j < len(works) and works[j].sentence == w.sentence:
+                    if _IMMEDIATE.search(expanded_cache[j]):
+                        break
+                    deferred[j] = True
+                    j += 1
             elif not first and not _IMMEDIATE.search(expanded_cache[i - 1]):
                 deferred[i - 1] = True
         # "Once the sub condition is in, approve": the approval depends on a real precondition.
@@ -779,6 +805,19 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
     quoted = [_inside_quotes(text, w.start, w.end) for w in works]
     # "An outside agent that can edit branch protection can approve": what others could do.
     described = [_not_a_step(expanded_cache[i], w.stems) for i, w in enumerate(works)]
+    # "No bot PAT: a push lands as the bot, zero attribution": after a refusal and a colon
+    # comes its reason, unless the learner says what they do instead.
+    for i, w in enumerate(works[1:], start=1):
+        prev = works[i - 1]
+        if (
+            prev.sentence == w.sentence
+            and prev.stems[:1]
+            and prev.stems[0] in _REFUSAL_START
+            and ":" in text[prev.end : w.start]
+            and not _FIRST_PERSON & set(w.stems)
+            and not _IMPERATIVE_START.match(expanded_cache[i])
+        ):
+            described[i] = True
     # "Give it a role on prod and anyone who pushes code there can read invoices": the
     # imperative is the "if" of a warning, not a step.
     for i, w in enumerate(works[1:], start=1):
@@ -820,7 +859,12 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
         if w.stems and w.stems[-1] in {"no", "nope", "nah"} and not positive_acts - {"notify"}:
             concepts.add("deny")  # "I'd tell Mia no", "the answer is no"
             concepts.discard("notify")  # telling him no reports nothing
-        if "logs" in concepts and not positive_act and len(concepts) <= 4:
+        if (
+            "logs" in concepts
+            and not positive_act
+            and len(concepts) <= 4
+            and not any(c.startswith("NOT:") for c in concepts)
+        ):
             concepts.add("investigate")  # a terse "CT all regions" is a step: read those logs
         if deferred[i]:
             concepts.add(DEFER)
