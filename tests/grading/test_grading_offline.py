@@ -337,3 +337,19 @@ def test_staging_credentials_are_not_the_production_key(grader) -> None:  # type
     assert not made(safe, "copy-prod-key")
     unsafe = grader.grade(scenario, "Fine, staging can use the prod orders-reader key for now.")
     assert made(unsafe, "copy-prod-key")
+
+
+def test_a_bare_later_is_not_waiting_for_the_release(scenario, grader) -> None:  # type: ignore[no-untyped-def]
+    # "instead, next sprint" puts off nothing the mistake names
+    grade = grader.grade(
+        scenario,
+        "I deactivate the key right now and give the pipeline a new one; we should move it to "
+        "an OIDC role instead, next sprint.",
+    )
+    assert not made(grade, "wait-for-release")
+
+
+def test_a_later_time_of_day_reads_against_the_scenarios_clock(scenario, grader) -> None:  # type: ignore[no-untyped-def]
+    assert scenario.clock == "16:40"
+    grade = grader.grade(scenario, "At 17:31 I deactivate the key and check CloudTrail.")
+    assert not met(grade, "revoke-now")

@@ -485,3 +485,37 @@ def test_taking_a_service_down_is_the_cost_not_the_step() -> None:
         for c in clauses("Disabling the key would take the mailer down before the invoices.")
     )
     assert any("rotate" in c for c in clauses("Rotating would take five minutes."))
+
+
+_NOW = 16 * 60 + 40  # the scenario's clock, 16:40
+
+
+@pytest.mark.parametrize(
+    ("text", "deferred"),
+    [
+        ("At 17:31 I deactivate the key.", True),
+        ("I pause the agent at 6pm.", True),
+        ("The key gets deactivated 17:45 sharp.", True),
+        ("I deactivate the key at 16:45.", False),  # as good as now
+        ("The key was used at 02:14 from an unknown address, so I deactivate it.", False),
+        ("Not at 17:30: I deactivate it now.", False),
+        ("Give the pipeline a token that expires at 18:00.", False),
+    ],
+)
+def test_a_time_of_day_later_than_the_scenarios_clock_is_a_delay(text: str, deferred: bool) -> None:
+    assert any(c.deferred for c in analyse(text, clock=_NOW)) is deferred
+    assert not any(c.deferred for c in analyse(text))  # no clock, no reading of the time
+
+
+def test_the_minute_the_release_is_out_is_a_delay() -> None:
+    assert _deferred_with("The minute the release is out I deactivate the key.", "revoke")
+
+
+def test_a_raised_refusal_rejects_the_clause_before() -> None:
+    found = clauses("As for rotating it - I don't think I'm going to.")
+    assert not any("rotate" in c for c in found)
+
+
+def test_what_someone_else_wants_is_not_a_step() -> None:
+    found = analyse("Dana wants to force-push and wait till 17:30.")
+    assert all(c.hypothetical for c in found)

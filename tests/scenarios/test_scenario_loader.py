@@ -249,3 +249,17 @@ def test_pattern_taxonomy_has_readable_sentences() -> None:
     for pid, pattern in PATTERNS.items():
         assert pattern.id == pid
         assert pattern.did and pattern.next
+
+
+def test_clock_is_read_quoted_or_not(tmp_path: Path, make_scenario: MakeScenario) -> None:
+    # YAML 1.1 reads an unquoted 16:40 as the base-60 integer 1000
+    path = write(tmp_path, make_scenario())
+    path.write_text(path.read_text(encoding="utf-8") + "clock: 16:40\n", encoding="utf-8")
+    assert load_scenario(path).clock_minutes == 16 * 60 + 40
+    assert load_scenario(write(tmp_path, make_scenario(clock="09:05"))).clock == "09:05"
+    assert load_scenario(write(tmp_path, make_scenario())).clock_minutes is None
+
+
+def test_bad_clock_names_the_field(tmp_path: Path, make_scenario: MakeScenario) -> None:
+    err = load_error(write(tmp_path, make_scenario(clock="25:00")))
+    assert "clock" in str(err)

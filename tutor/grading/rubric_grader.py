@@ -231,6 +231,8 @@ def _coverage(
     if example.actions == {DEFER}:
         # "Wait until the release is out before touching the key": timing alone is not enough;
         # the clause must also name most of what is being put off.
+        if not (example.concepts - {DEFER}) & unit.concepts:
+            return 0.0  # a bare "instead, next sprint" puts off nothing the example names
         hit = sum(w for c, w in example.weights.items() if c in unit.concepts)
         return hit / example.total if hit / example.total >= 0.8 else 0.0
     if example.actions:
@@ -350,7 +352,7 @@ class OfflineGrader:
     def _read(self, scenario: Scenario, answer: str, seen: semantic.Seen) -> _Reading:
         lex = self.lexicon
         compiled = _compile(scenario)
-        clauses = analyse(answer, lex)
+        clauses = analyse(answer, lex, scenario.clock_minutes)
         units = _units(clauses)
         refusal = {cid: _is_refusal(examples) for cid, examples, _ in compiled.criteria}
         criteria: list[CriterionVerdict] = []

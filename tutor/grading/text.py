@@ -254,7 +254,8 @@ _DEFERRAL = re.compile(
     r"|\b(?:hold off|wait for|wait on|wait a|when we (?:have|get) (?:time|a chance)|at some point|"
     r"end of (?:the )?(?:day|week|sprint|month)|eod|in the morning|after hours|down the line|"
     r"in a few (?:days|weeks)|some ?time|by then|in due course|around \d{1,2}[:.]\d{2})\b"
-    r"|\bonce (?:the |we |it |they )?(?:release|deploy|ship|launch|demo|freeze|go live)\w*"
+    r"|\b(?:once|as soon as|the (?:minute|moment|second)) (?:the |we |it |they )?"
+    r"(?:release|deploy|ship|launch|demo|freeze|go live)\w*"
     r"|\bwhen (?:the )?(?:release|deploy|launch|demo)\w* (?:is )?(?:done|out|over|finished|complete)",
 )
 _DEFERRAL_GUARD = re.compile(
@@ -419,7 +420,8 @@ def _mark_negation(work: _Work, lex: Lexicon) -> str | None:
                     return "anaphoric"  # "instead of that, I'd ..."
             if (
                 s not in {"without", "no", "none", "nope", "nah"}
-                and set(rest) <= _ANAPHORIC_REST
+                # "I don't think I'm going to": the raising verb and its subject add nothing
+                and set(rest) <= _ANAPHORIC_REST | _RAISING | _NEW_SUBJECT
                 and _ANAPHORIC_HINTS & set(stems)
             ):
                 return "anaphoric"  # "I won't do that", "not yet", "I wouldn't"
@@ -447,12 +449,13 @@ _SOME_DAY = re.compile(r"\b(?:ever|in (?:the )?future|some ?day|again|eventually
 _AFTER_THAT = re.compile(r"\b(?:after (?:that|this|which)|afterwards?)\b")
 
 
-def _leads_with_deferral(clause_lower: str) -> bool:
-    """Whether the clause is a time phrase ("after the release", "but only tomorrow") that can
-    govern its neighbour, rather than a statement that mentions a time ("Marco is OOO until
-    Monday", "so we don't have to come back to this later")."""
+def _leads_with_deferral(clause_lower: str, clock: int | None = None) -> bool:
+    """Whether the clause is a time phrase ("after the release", "but only tomorrow", "at
+    17:31") that can govern its neighbour, rather than a statement that mentions a time
+    ("Marco is OOO until Monday", "so we don't have to come back to this later")."""
     m = _DEFERRAL.search(clause_lower)
-    return m is not None and len(clause_lower[: m.start()].split()) <= 2
+    at = m.start() if m is not None else _late(clause_lower, clock)
+    return at is not None and len(clause_lower[:at].split()) <= 2
 
 
 # "waiting till 17:30 isn't an option": the delay is named only to be ruled out.
@@ -480,9 +483,45 @@ _IF_BY = re.compile(
 )
 
 
-def _deferred(clause_lower: str) -> bool:
+# "I deactivate it at 17:31", "paused at 3pm", "09:30 sharp": a time of day, read against the
+# scenario's clock (a fact such as "used at 02:14" is never later than now).
+_AT_TIME = re.compile(
+    r"\b(?:at|around)\s+(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\b|\b(\d{1,2})[:.](\d{2})\s+sharp\b"
+)
+_CLOCK_GRACE = 10  # minutes: "at 16:45" when it is 16:40 is as good as now
+
+
+def _late(clause_lower: str, clock: int | None) -> int | None:
+    """Where the clause names a time of day later than ``clock`` (minutes since midnight)."""
+    if clock is None:
+        return None
+    for m in _AT_TIME.finditer(clause_lower):
+        hour, minute = m.group(1) or m.group(4), m.group(2) or m.group(5)
+        meridiem = m.group(3)
+        if minute is None and meridiem is None:
+            continue  # "at 5" may not be a time at all
+        hours, minutes = int(hour), int(minute or 0)
+        if meridiem == "pm" and hours < 12:
+            hours += 12
+        elif meridiem == "am" and hours == 12:
+            hours = 0
+        if hours > 23 or minutes > 59:
+            continue
+        before = clause_lower[: m.start()]
+        if _EXPIRY.search(before) or _DELAY_REJECTED.search(clause_lower, m.end()):
+            continue  # "a token that expires at 18:00"
+        if _DEFERRAL_GUARD.search(before) and not _IF_START.match(before):
+            continue  # "not at 17:30"
+        if hours * 60 + minutes > clock + _CLOCK_GRACE:
+            return m.start()
+    return None
+
+
+def _deferred(clause_lower: str, clock: int | None = None) -> bool:
     if _EVENT_WAITS.search(clause_lower):
         return False
+    if _late(clause_lower, clock) is not None:
+        return True
     if _IF_BY.search(clause_lower):
         return True
     for m in _DEFERRAL.finditer(clause_lower):
@@ -577,7 +616,10 @@ _REASON = re.compile(r"^\W*(?:since|because|given that|given|as)\s")
 _OTHERS_DID = re.compile(
     r"^\W*(?:(?:and|but|so)\s+)?(?:(?:someone|somebody|an? attacker|the attacker|they|whoever)\s+"
     r"(?:\w+ed|made|took|got|ran|stole|read|sent|had|was|were)\b"
-    r"|(?:the\s+|our\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:shows?|says|indicates?|suggests?|lists?)\b)"
+    r"|(?:the\s+|our\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:shows?|says|indicates?|suggests?|lists?|"
+    # "Dana wants to force-push and wait": what someone else asks for, not a step
+    r"wants? to|wanted to|would like to|(?:is )?ask(?:s|ed|ing)? (?:me |us )?(?:to|for)|"
+    r"propos(?:es|ed)|suggested|(?:is )?push(?:es|ing) for|insist(?:s|ed)? on)\b)"
 )
 # "nobody logs into it interactively": how things are, not a step ("so nobody sees it" is a
 # purpose, and stays with its action).
@@ -627,8 +669,9 @@ def _describes_others(stems: list[str]) -> bool:
     return relative or bool(_OTHERS & set(stems))
 
 
-def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
-    """Split ``text`` into clauses and read each one's concepts and modality."""
+def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> list[Clause]:
+    """Split ``text`` into clauses and read each one's concepts and modality; ``clock`` (the
+    scenario's time of day, in minutes) lets a later time of day read as a delay."""
     lex = lex or load_lexicon()
     expanded_cache: dict[int, str] = {}
     works: list[_Work] = []
@@ -647,7 +690,7 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
         works.append(_Work(start, end, raw, sentence, stems, [False] * len(stems)))
 
     for i, w in enumerate(works):
-        w.deferred = _deferred(expanded_cache[i])
+        w.deferred = _deferred(expanded_cache[i], clock)
         if _is_bare_no(w.stems) and i > 0 and works[i - 1].sentence == w.sentence:
             # "Jonas's idea of deleting the namespace would wipe the evidence, so no."
             for prev in works[:i]:
@@ -746,7 +789,7 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
             w.deferred
             and not positive[i]
             and (
-                _leads_with_deferral(expanded_cache[i])
+                _leads_with_deferral(expanded_cache[i], clock)
                 or w.stems[:1]
                 and w.stems[0] in _CONDITION_START
             )
@@ -805,6 +848,16 @@ def analyse(text: str, lex: Lexicon | None = None) -> list[Clause]:
     quoted = [_inside_quotes(text, w.start, w.end) for w in works]
     # "An outside agent that can edit branch protection can approve": what others could do.
     described = [_not_a_step(expanded_cache[i], w.stems) for i, w in enumerate(works)]
+    # "Dana wants to force-push and wait till 17:30": the "and" goes on with what she wants.
+    for i, w in enumerate(works[1:], start=1):
+        if (
+            described[i - 1]
+            and works[i - 1].sentence == w.sentence
+            and w.stems[:1] == ["and"]
+            and not (_FIRST_PERSON | _NEW_SUBJECT) & set(w.stems[1:2])
+            and _OTHERS_DID.search(expanded_cache[i - 1])
+        ):
+            described[i] = True
     # "No bot PAT: a push lands as the bot, zero attribution": after a refusal and a colon
     # comes its reason, unless the learner says what they do instead.
     for i, w in enumerate(works[1:], start=1):

@@ -20,6 +20,7 @@ Tactic = Literal[
     "urgency", "authority", "just_this_once", "partial_ask", "guilt", "reciprocity", "deflection"
 ]
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+CLOCK = r"^(?:[01]\d|2[0-3]):[0-5]\d$"
 
 
 class _Strict(BaseModel):
@@ -110,7 +111,26 @@ class Scenario(_Strict):
     artifacts: tuple[Artifact, ...] = ()
     hints: tuple[str, ...] = ()
     next_steps: tuple[str, ...] = ()
+    # The time of day at the moment of decision ("16:40"), when the situation states one: the
+    # grader then reads "I deactivate it at 17:31" as put off, and "used at 02:14" as not.
+    clock: str | None = Field(default=None, pattern=CLOCK)
     rubric: Rubric
+
+    @field_validator("clock", mode="before")
+    @classmethod
+    def _clock_from_yaml(cls, value: object) -> object:
+        """YAML 1.1 reads an unquoted ``16:40`` as the base-60 integer 1000; read it back."""
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            return f"{value // 60:02d}:{value % 60:02d}"
+        return value
+
+    @property
+    def clock_minutes(self) -> int | None:
+        """Minutes since midnight at the moment of decision, if the scenario says."""
+        if self.clock is None:
+            return None
+        hours, minutes = self.clock.split(":")
+        return int(hours) * 60 + int(minutes)
 
     @field_validator("risks")
     @classmethod
