@@ -274,3 +274,17 @@ def test_why_prefers_a_sentence_from_the_scenarios_own_risks(
         "Why it matters (NHI2): Revoke an exposed key immediately, since attackers try leaked "
         "keys within minutes of a push."
     ]
+
+
+def test_a_cross_reference_section_is_never_quoted_as_the_reason(
+    release_day: Any, make_grade: Callable[..., Any]
+) -> None:
+    related = {
+        "doc_id": "NHI2",
+        "section": "Related",
+        "source": "https://owasp.org/nhi2",
+        "text": "Revoke the exposed key immediately, because attackers try leaked keys within "
+        "minutes; NHI7 and RS.MI-01 cover the rest.",
+    }
+    grade = make_grade(release_day, missed=["revoke-now"])
+    assert "Why it matters" not in build_feedback(release_day, grade, [related])

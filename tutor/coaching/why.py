@@ -20,7 +20,9 @@ a second blind rating (a stricter rater; 764 candidate lines, the top three per 
 best of the item's own risks; 30 lines shown twice, all scored the same): with no preference,
 158 lines, 52 off the point, 18 explaining the step; with it, 139 lines, 27 off the point, 18
 explaining it. Few knowledge-base sentences give a reason rather than an instruction: at best
-57 of the 234 items have a candidate that explains the step.
+57 of the 234 items have a candidate that explains the step. A "Related" section only points to
+other items ("Improper offboarding (NHI1) connects to several other items.") and is never
+quoted; on the rating that changed 3 lines and no total.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ import numpy.typing as npt
 
 MIN_SIMILARITY = 0.45
 OWN_RISK_BONUS = 0.10
+# Sections that point to other items ("NHI1 connects to several other items") explain nothing.
+CROSS_REFERENCES = frozenset({"Related"})
 MIN_SENTENCE_CHARS = 30  # "Then review the logs." says too little on its own
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _FINISHED = re.compile(r"[.!?][\"')\u201d]?$")  # not a fragment cut off by the excerpt limit
@@ -79,6 +83,8 @@ def pick(
     ``MIN_SIMILARITY`` near; ties go to the earlier passage."""
     candidates: dict[str, dict[str, Any]] = {}
     for passage in passages:
+        if passage.get("section") in CROSS_REFERENCES:
+            continue
         for sentence in sentences(str(passage.get("text", ""))):
             if sentence not in shown:
                 candidates.setdefault(sentence, passage)
