@@ -519,3 +519,21 @@ def test_a_raised_refusal_rejects_the_clause_before() -> None:
 def test_what_someone_else_wants_is_not_a_step() -> None:
     found = analyse("Dana wants to force-push and wait till 17:30.")
     assert all(c.hypothetical for c in found)
+
+
+def test_a_step_that_opens_with_its_time_passes_it_to_joined_steps() -> None:
+    text = "This evening I'll revoke the role's sessions and take staging out of its trust."
+    assert _deferred_with(text, "revoke")
+    assert _deferred_with(text, "trust_claim")
+    assert not _deferred_with("Tomorrow I rotate the key and I check CloudTrail now.", "logs")
+
+
+def test_an_aside_with_a_time_between_a_condition_and_the_step_times_the_step() -> None:
+    text = "Once I have the full picture, probably early this afternoon, I'll deactivate the key."
+    assert _deferred_with(text, "revoke")
+
+
+def test_once_that_is_over_is_a_delay() -> None:
+    assert _deferred_with(
+        "I'm in a review. Once that's over I'll disable the agent's token.", "revoke"
+    )

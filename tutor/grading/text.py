@@ -254,6 +254,7 @@ _DEFERRAL = re.compile(
     r"|\b(?:hold off|wait for|wait on|wait a|when we (?:have|get) (?:time|a chance)|at some point|"
     r"end of (?:the )?(?:day|week|sprint|month)|eod|in the morning|after hours|down the line|"
     r"in a few (?:days|weeks)|some ?time|by then|in due course|around \d{1,2}[:.]\d{2})\b"
+    r"|\bonce (?:that|this|it)(?: is|'s| has been)? over\b"
     r"|\b(?:once|as soon as|the (?:minute|moment|second)) (?:the |we |it |they )?"
     r"(?:release|deploy|ship|launch|demo|freeze|go live)\w*"
     r"|\bwhen (?:the )?(?:release|deploy|launch|demo)\w* (?:is )?(?:done|out|over|finished|complete)",
@@ -801,8 +802,26 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
                         break
                     deferred[j] = True
                     j += 1
+            elif not first and not positive[i - 1] and not last and positive[i + 1]:
+                # "Once I have the picture, probably this afternoon, I'll deactivate it": an
+                # aside between a condition and the step it times
+                if not _IMMEDIATE.search(expanded_cache[i + 1]):
+                    deferred[i + 1] = True
             elif not first and not _IMMEDIATE.search(expanded_cache[i - 1]):
                 deferred[i - 1] = True
+        # "This evening I'll revoke the sessions and take staging out of the trust": a step
+        # that opens with its time passes it on to the steps joined to it.
+        if deferred[i] and positive[i] and _leads_with_deferral(expanded_cache[i], clock):
+            j = i + 1
+            while (
+                j < len(works)
+                and works[j].sentence == w.sentence
+                and works[j].stems[:1] in (["and"], ["then"])
+                and not (_FIRST_PERSON - {"and"}) & set(works[j].stems[1:2])
+                and not _IMMEDIATE.search(expanded_cache[j])
+            ):
+                deferred[j] = True
+                j += 1
         # "Once the sub condition is in, approve": the approval depends on a real precondition.
         if (
             w.stems
