@@ -353,3 +353,14 @@ def test_a_later_time_of_day_reads_against_the_scenarios_clock(scenario, grader)
     assert scenario.clock == "16:40"
     grade = grader.grade(scenario, "At 17:31 I deactivate the key and check CloudTrail.")
     assert not met(grade, "revoke-now")
+
+
+def test_its_token_is_the_test_apps_when_the_test_app_was_just_named(grader) -> None:  # type: ignore[no-untyped-def]
+    scenario = _library_scenario("bot-token-requested-in-slack-dm")
+    grade = grader.grade(
+        scenario,
+        "No, I'm not sending the prod token. For your script I'll create a separate Slack app "
+        "in our test workspace and give you its token through the secrets tool.",
+    )
+    assert not made(grade, "send-token")
+    assert not made(grade, "prod-token-for-testing")

@@ -537,3 +537,13 @@ def test_once_that_is_over_is_a_delay() -> None:
     assert _deferred_with(
         "I'm in a review. Once that's over I'll disable the agent's token.", "revoke"
     )
+
+
+def test_where_a_refused_step_would_happen_is_refused_too() -> None:
+    found = clauses("I can't send you the bot token, in a DM or anywhere else.")
+    assert not any("share" in c for c in found)
+
+
+def test_the_release_going_out_is_a_purpose_not_a_step() -> None:
+    found = analyse("Give the pipeline a new key so the release can still go out, later today.")
+    assert found[1].hypothetical

@@ -176,8 +176,15 @@ _TRAILING_REASON = re.compile(r"\W*(?:since|because)\b", re.IGNORECASE)
 
 def _units(clauses: list[Clause]) -> list[_Unit]:
     units = [
-        _Unit(c.start, c.end, c.concepts, c.deferred, c.conditional, c.hypothetical)
-        for c in clauses
+        _Unit(
+            c.start,
+            c.end,
+            c.concepts | _carried(c, clauses[i - 1] if i else None),
+            c.deferred,
+            c.conditional,
+            c.hypothetical,
+        )
+        for i, c in enumerate(clauses)
     ]
     for i, (a, b) in enumerate(zip(clauses, clauses[1:], strict=False)):
         if a.sentence == b.sentence and not (
@@ -198,6 +205,19 @@ def _units(clauses: list[Clause]) -> list[_Unit]:
     return units
 
 
+def _carried(clause: Clause, before: Clause | None) -> frozenset[str]:
+    """What "it" brings along: "set up a separate Slack app in the test workspace and give
+    you its token" hands over a separate, non-production token, not the production one."""
+    if (
+        before is None
+        or REF not in clause.concepts
+        or before.sentence != clause.sentence
+        or "production" in clause.concepts  # "deleting that key on acme-prod" names its own
+    ):
+        return frozenset()
+    return before.concepts & _CARRIED
+
+
 _BARE_REFUSAL = frozenset({"deny"})
 _REFUSAL_FILLER = frozenset({REF, "notify"})  # "I'd tell Mia no" is a bare refusal too
 # Safe qualities a learner adds to an action ("staging keeps its OWN service account"); a
@@ -208,6 +228,7 @@ _SAFEGUARDS = frozenset(
 
 
 _HAZARDS = frozenset({"long_lived", "admin", "reuse", "bypass", "mfa_bypass", "implicit_flow"})
+_CARRIED = frozenset({"non_production", "sandbox"})
 
 
 def _coverage(

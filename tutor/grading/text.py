@@ -225,6 +225,8 @@ _HYPOTHETICAL = {
     "could",
 }
 _CONCESSIVE_START = {"but", "howev", "though", "although"}
+# A clause opened by one of these only says where or how the clause before happens.
+_ADJUNCT_START = {"in", "on", "via", "over", "through", "by", "into"}
 # "... so it stays active": the reason against an action ends by keeping things as they are.
 _KEEPS_GOING = {"stay", "remain"}
 # The business event a fix can be put behind ("we ship first, then ...").
@@ -443,9 +445,15 @@ _EVENT_WAITS = re.compile(
     # "... so we can still ship tonight": when the release happens, not when the fix does
     r"|\bso (?:that )?(?:we|they|you|the team) (?:can|could|will) (?:still )?"
     r"(?:ship|release|deploy|launch|go live)\b"
+    r"|\bso (?:that )?the (?:release|deploy\w*|launch|rollout) (?:can|could|will) (?:still )?"
+    r"(?:go|ship|happen|proceed)\b"
 )
 
 
+_RELEASE_PURPOSE = re.compile(
+    r"\W*so (?:that )?(?:we|they|you|the team|the (?:release|deploy\w*|launch|rollout)) "
+    r"(?:can|could|will) (?:still )?(?:ship|release|deploy|launch|go live|go out|go|happen|proceed)\b"
+)
 _SOME_DAY = re.compile(r"\b(?:ever|in (?:the )?future|some ?day|again|eventually)\b")
 _AFTER_THAT = re.compile(r"\b(?:after (?:that|this|which)|afterwards?)\b")
 
@@ -710,6 +718,15 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
             and works[i - 1].negated[-1:] == [True]
         ):
             w.negated = [True] * len(w.stems)  # "I won't reset it or DM any password"
+        elif (
+            i > 0
+            and w.stems[:1]
+            and w.stems[0] in _ADJUNCT_START
+            and works[i - 1].sentence == w.sentence
+            and any(works[i - 1].negated)
+        ):
+            # "I can't send you the token, in a DM or anywhere else": where, not a new step
+            w.negated = [True] * len(w.stems)
         if (
             i > 0
             and w.stems[-1:] == ["either"]
@@ -807,8 +824,12 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
                 # aside between a condition and the step it times
                 if not _IMMEDIATE.search(expanded_cache[i + 1]):
                     deferred[i + 1] = True
-            elif not first and not _IMMEDIATE.search(expanded_cache[i - 1]):
-                deferred[i - 1] = True
+            elif (
+                not first
+                and not _IMMEDIATE.search(expanded_cache[i - 1])
+                and not _EVENT_WAITS.search(expanded_cache[i - 1])
+            ):
+                deferred[i - 1] = True  # but "so the release can still go out, later today"
         # "This evening I'll revoke the sessions and take staging out of the trust": a step
         # that opens with its time passes it on to the steps joined to it.
         if deferred[i] and positive[i] and _leads_with_deferral(expanded_cache[i], clock):
@@ -867,6 +888,10 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
     quoted = [_inside_quotes(text, w.start, w.end) for w in works]
     # "An outside agent that can edit branch protection can approve": what others could do.
     described = [_not_a_step(expanded_cache[i], w.stems) for i, w in enumerate(works)]
+    # "..., so the release can still go out": the purpose, not a step and not a delay
+    for i in range(len(works)):
+        if _RELEASE_PURPOSE.match(expanded_cache[i]):
+            described[i] = True
     # "Dana wants to force-push and wait till 17:30": the "and" goes on with what she wants.
     for i, w in enumerate(works[1:], start=1):
         if (
