@@ -547,3 +547,22 @@ def test_where_a_refused_step_would_happen_is_refused_too() -> None:
 def test_the_release_going_out_is_a_purpose_not_a_step() -> None:
     found = analyse("Give the pipeline a new key so the release can still go out, later today.")
     assert found[1].hypothetical
+
+
+def test_midday_is_a_time_of_day_too() -> None:
+    text = "Once the log review is done, probably around lunchtime, I'll deactivate the key."
+    found = analyse(text, clock=8 * 60 + 20)
+    assert next(c for c in found if "revoke" in c.concepts).deferred
+    late = analyse(text, clock=13 * 60)
+    assert not next(c for c in late if "revoke" in c.concepts).deferred
+
+
+def test_a_step_that_waits_for_other_teams_is_put_off() -> None:
+    text = (
+        "I'll ask each team to move to its own role, and deactivate the shared key once "
+        "they've moved."
+    )
+    assert _deferred_with(text, "revoke")
+    assert not _deferred_with(
+        "Deactivate the shared key now, once it is confirmed as leaked.", "revoke"
+    )

@@ -234,6 +234,7 @@ _SHIPS = {"ship", "releas", "deploy", "launch", "demo", "finish"}
 # Steps that make a clause a fix in its own right, not the event a fix waits for.
 _STEPS = {"revoke", "rotate", "delete", "deny", "investigate", "notify", "offboard"}
 _CONDITION_START = {"if", "onc", "when", "after", "provid", "unless", "until", "onli"}
+_CONDITION_LEADS = [[word] for word in sorted(_CONDITION_START)]
 # "Once that's in, approve": waiting on the fix just named (an "if" only asks a question).
 _AFTER_FIX = {"onc", "after", "provid"}
 _HYPOTHETICAL_START = {"if", "unless", "whether", "suppos", "imagin"}
@@ -454,6 +455,11 @@ _RELEASE_PURPOSE = re.compile(
     r"\W*so (?:that )?(?:we|they|you|the team|the (?:release|deploy\w*|launch|rollout)) "
     r"(?:can|could|will) (?:still )?(?:ship|release|deploy|launch|go live|go out|go|happen|proceed)\b"
 )
+# "once they've moved", "after the teams have switched": waiting on other people's work.
+_OTHERS_MOVE = re.compile(
+    r"\b(?:they|the teams?|everyone|every team|all (?:the )?(?:teams|apps|services)|each team)"
+    r"(?:'ve| have| are| has| is)? (?:\w+ )?(?:moved|migrated|switched|done|finished|ready|off it)\b"
+)
 _SOME_DAY = re.compile(r"\b(?:ever|in (?:the )?future|some ?day|again|eventually)\b")
 _AFTER_THAT = re.compile(r"\b(?:after (?:that|this|which)|afterwards?)\b")
 
@@ -498,6 +504,7 @@ _AT_TIME = re.compile(
     r"\b(?:at|around)\s+(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\b|\b(\d{1,2})[:.](\d{2})\s+sharp\b"
 )
 _CLOCK_GRACE = 10  # minutes: "at 16:45" when it is 16:40 is as good as now
+_MIDDAY = re.compile(r"\b(?:noon|midday|lunch ?time)\b")
 
 
 def _late(clause_lower: str, clock: int | None) -> int | None:
@@ -523,6 +530,9 @@ def _late(clause_lower: str, clock: int | None) -> int | None:
             continue  # "not at 17:30"
         if hours * 60 + minutes > clock + _CLOCK_GRACE:
             return m.start()
+    midday = _MIDDAY.search(clause_lower)
+    if midday is not None and clock + _CLOCK_GRACE < 12 * 60:
+        return midday.start()  # "probably around lunchtime, I'll deactivate the key"
     return None
 
 
@@ -800,6 +810,18 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
         last = i == len(works) - 1 or works[i + 1].sentence != w.sentence
         # A time or condition clause with no action of its own governs its neighbour:
         # "After the release, revoke it." / "Revoke it once the release is out."
+        # "..., and deactivate the key once they've moved": a step that waits for others.
+        if (
+            not first
+            and w.stems[:1] in (["onc"], ["after"])
+            and not positive[i]
+            and not w.deferred
+            and not conditional[i - 1]
+            and positive[i - 1]
+            and not _IMMEDIATE.search(expanded_cache[i - 1])
+            and _OTHERS_MOVE.search(expanded_cache[i])
+        ):
+            deferred[i - 1] = True
         # "If he hasn't confirmed it by 09:30, I deactivate it": what the condition negates
         # is part of the condition, not a step. "On Monday, with a change ticket, I revoke
         # ... and take ...": a time that opens the sentence holds for all of it.
@@ -819,7 +841,12 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
                         break
                     deferred[j] = True
                     j += 1
-            elif not first and not positive[i - 1] and not last and positive[i + 1]:
+            elif (
+                not first
+                and (not positive[i - 1] or works[i - 1].stems[:1] in _CONDITION_LEADS)
+                and not last
+                and positive[i + 1]
+            ):
                 # "Once I have the picture, probably this afternoon, I'll deactivate it": an
                 # aside between a condition and the step it times
                 if not _IMMEDIATE.search(expanded_cache[i + 1]):
