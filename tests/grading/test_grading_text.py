@@ -553,8 +553,9 @@ def test_midday_is_a_time_of_day_too() -> None:
     text = "Once the log review is done, probably around lunchtime, I'll deactivate the key."
     found = analyse(text, clock=8 * 60 + 20)
     assert next(c for c in found if "revoke" in c.concepts).deferred
-    late = analyse(text, clock=13 * 60)
-    assert not next(c for c in late if "revoke" in c.concepts).deferred
+    plain = "Probably around lunchtime I'll deactivate the key."
+    assert analyse(plain, clock=8 * 60 + 20)[-1].deferred
+    assert not analyse(plain, clock=13 * 60)[-1].deferred
 
 
 def test_a_step_that_waits_for_other_teams_is_put_off() -> None:
@@ -565,4 +566,21 @@ def test_a_step_that_waits_for_other_teams_is_put_off() -> None:
     assert _deferred_with(text, "revoke")
     assert not _deferred_with(
         "Deactivate the shared key now, once it is confirmed as leaked.", "revoke"
+    )
+
+
+def test_waiting_for_a_batch_to_finish_puts_off_the_whole_sentence() -> None:
+    text = "Once the batch finishes I block the sign-in, reset the password and revoke its tokens."
+    assert _deferred_with(text, "rotate")
+    assert _deferred_with(text, "revoke")
+
+
+def test_a_warning_about_a_step_is_not_the_step() -> None:
+    assert not any(
+        "approve" in c
+        for c in clauses("Giving it Contributor on the prod account would let any developer in.")
+    )
+    assert any(
+        "NOT:rotate" in c
+        for c in clauses("Rotating all of them would be far more disruptive than the risk.")
     )

@@ -120,6 +120,8 @@ _POST_REJECTION = [
         "not realistic",
         "unrealistic",
         "not helpful",  # ("not useful" would stem to "not use")
+        "more disruptive",
+        "not justified",
     )
 ]
 # Adverbs that sit inside a cue without changing it ("does not really fix it").
@@ -171,6 +173,9 @@ _CONSEQUENCES = [
         "needs a change",
         "requires a change",
         "would take",
+        # "giving it Contributor on prod would let any developer ...": a warning, not a step
+        "would let",
+        "would allow",
     )
 ]
 _TAKE = (stem("would"), stem("take"))
@@ -258,6 +263,9 @@ _DEFERRAL = re.compile(
     r"end of (?:the )?(?:day|week|sprint|month)|eod|in the morning|after hours|down the line|"
     r"in a few (?:days|weeks)|some ?time|by then|in due course|around \d{1,2}[:.]\d{2})\b"
     r"|\bonce (?:that|this|it)(?: is|'s| has been)? over\b"
+    r"|\bonce (?:the |that |this |our )?(?:\w+ )?(?:batch|run|job|build|report|reports|invoices?|"
+    r"review|meeting|window|freeze)(?:es)? (?:finish\w*|is done|are done|is over|are out|is out|"
+    r"complete\w*|has run|ends?)\b"
     r"|\b(?:once|as soon as|the (?:minute|moment|second)) (?:the |we |it |they )?"
     r"(?:release|deploy|ship|launch|demo|freeze|go live)\w*"
     r"|\bwhen (?:the )?(?:release|deploy|launch|demo)\w* (?:is )?(?:done|out|over|finished|complete)",
@@ -858,14 +866,19 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
             ):
                 deferred[i - 1] = True  # but "so the release can still go out, later today"
         # "This evening I'll revoke the sessions and take staging out of the trust": a step
-        # that opens with its time passes it on to the steps joined to it.
+        # that opens with its time passes it on to the steps joined to it; one that opens the
+        # sentence ("Once the batch finishes I block the sign-in, reset the password, ...")
+        # to the rest of the sentence.
         if deferred[i] and positive[i] and _leads_with_deferral(expanded_cache[i], clock):
             j = i + 1
             while (
                 j < len(works)
                 and works[j].sentence == w.sentence
-                and works[j].stems[:1] in (["and"], ["then"])
-                and not (_FIRST_PERSON - {"and"}) & set(works[j].stems[1:2])
+                and (
+                    first
+                    or works[j].stems[:1] in (["and"], ["then"])
+                    and not (_FIRST_PERSON - {"and"}) & set(works[j].stems[1:2])
+                )
                 and not _IMMEDIATE.search(expanded_cache[j])
             ):
                 deferred[j] = True
