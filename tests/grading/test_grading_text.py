@@ -584,3 +584,11 @@ def test_a_warning_about_a_step_is_not_the_step() -> None:
         "NOT:rotate" in c
         for c in clauses("Rotating all of them would be far more disruptive than the risk.")
     )
+
+
+def test_a_cost_named_after_and_belongs_to_both_gerunds() -> None:
+    found = clauses(
+        "Rotating the deploy key and the database password would break the nightly export."
+    )
+    assert not any("rotate" in c for c in found)
+    assert any("NOT:rotate" in c for c in found)

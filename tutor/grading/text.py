@@ -230,6 +230,7 @@ _HYPOTHETICAL = {
     "could",
 }
 _CONCESSIVE_START = {"but", "howev", "though", "although"}
+_GERUND_START = re.compile(r"\W*[A-Za-z]+ing\b")
 # A clause opened by one of these only says where or how the clause before happens.
 _ADJUNCT_START = {"in", "on", "via", "over", "through", "by", "into"}
 # "... so it stays active": the reason against an action ends by keeping things as they are.
@@ -718,6 +719,18 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
 
     for i, w in enumerate(works):
         w.deferred = _deferred(expanded_cache[i], clock)
+        # "Rotating the IAM key and the Snowflake password would break the loader": the cost
+        # named after "and" belongs to both gerunds.
+        if (
+            i > 0
+            and w.stems[:1] == ["and"]
+            and works[i - 1].sentence == w.sentence
+            and _GERUND_START.match(works[i - 1].text)
+            and not any(works[i - 1].negated)
+            and not _FIRST_PERSON & set(works[i - 1].stems)
+            and any(_find(w.stems, cue) > 0 for cue in _CONSEQUENCES)
+        ):
+            works[i - 1].negated = [True] * len(works[i - 1].stems)
         if _is_bare_no(w.stems) and i > 0 and works[i - 1].sentence == w.sentence:
             # "Jonas's idea of deleting the namespace would wipe the evidence, so no."
             for prev in works[:i]:
