@@ -240,7 +240,6 @@ _SHIPS = {"ship", "releas", "deploy", "launch", "demo", "finish"}
 # Steps that make a clause a fix in its own right, not the event a fix waits for.
 _STEPS = {"revoke", "rotate", "delete", "deny", "investigate", "notify", "offboard"}
 _CONDITION_START = {"if", "onc", "when", "after", "provid", "unless", "until", "onli"}
-_CONDITION_LEADS = [[word] for word in sorted(_CONDITION_START)]
 # "Once that's in, approve": waiting on the fix just named (an "if" only asks a question).
 _AFTER_FIX = {"onc", "after", "provid"}
 _HYPOTHETICAL_START = {"if", "unless", "whether", "suppos", "imagin"}
@@ -448,22 +447,19 @@ def _mark_negation(work: _Work, lex: Lexicon) -> str | None:
 
 
 # "The release has to wait", "the demo slips": the business event is put off, not the fix.
+# "... so we can still ship tonight", "so the release can still go out": when the release
+# happens, not when the fix does; a purpose, not a step.
+_SO_IT_SHIPS = (
+    r"so (?:that )?(?:we|they|you|the team|the (?:release|deploy\w*|launch|rollout)) "
+    r"(?:can|could|will) (?:still )?(?:ship|release|deploy|launch|go live|go out|go|happen|proceed)\b"
+)
 _EVENT_WAITS = re.compile(
     r"\b(?:release|deploy\w*|launch|demo|ship\w*|rollout|go-live|cutover|feature|sprint|deadline)"
     r"\s+(?:(?:will|would|can|could|has|have|must|should|needs?|is going|may|just)\s+){0,2}"
     r"(?:to\s+)?(?:(?:have\s+to|just)\s+)?(?:wait|slip|be delayed|get delayed|be late|move)\w*"
-    # "... so we can still ship tonight": when the release happens, not when the fix does
-    r"|\bso (?:that )?(?:we|they|you|the team) (?:can|could|will) (?:still )?"
-    r"(?:ship|release|deploy|launch|go live)\b"
-    r"|\bso (?:that )?the (?:release|deploy\w*|launch|rollout) (?:can|could|will) (?:still )?"
-    r"(?:go|ship|happen|proceed)\b"
+    r"|\b" + _SO_IT_SHIPS
 )
-
-
-_RELEASE_PURPOSE = re.compile(
-    r"\W*so (?:that )?(?:we|they|you|the team|the (?:release|deploy\w*|launch|rollout)) "
-    r"(?:can|could|will) (?:still )?(?:ship|release|deploy|launch|go live|go out|go|happen|proceed)\b"
-)
+_RELEASE_PURPOSE = re.compile(r"\W*" + _SO_IT_SHIPS)
 # "once they've moved", "after the teams have switched": waiting on other people's work.
 _OTHERS_MOVE = re.compile(
     r"\b(?:they|the teams?|everyone|every team|all (?:the )?(?:teams|apps|services)|each team)"
@@ -516,6 +512,18 @@ _CLOCK_GRACE = 10  # minutes: "at 16:45" when it is 16:40 is as good as now
 _MIDDAY = re.compile(r"\b(?:noon|midday|lunch ?time)\b")
 
 
+def _not_a_delay(clause_lower: str, start: int, end: int) -> bool:
+    """Whether the time phrase at ``start:end`` is ruled out ("waiting till 17:30 isn't an
+    option"), refused ("not until the release", while "if he can't explain it by then" still
+    waits) or a credential's expiry ("a PAT expiring Friday")."""
+    before = clause_lower[:start]
+    return bool(
+        _DELAY_REJECTED.search(clause_lower, end)
+        or _EXPIRY.search(before)
+        or (_DEFERRAL_GUARD.search(before) and not _IF_START.match(before))
+    )
+
+
 def _late(clause_lower: str, clock: int | None) -> int | None:
     """Where the clause names a time of day later than ``clock`` (minutes since midnight)."""
     if clock is None:
@@ -532,11 +540,8 @@ def _late(clause_lower: str, clock: int | None) -> int | None:
             hours = 0
         if hours > 23 or minutes > 59:
             continue
-        before = clause_lower[: m.start()]
-        if _EXPIRY.search(before) or _DELAY_REJECTED.search(clause_lower, m.end()):
-            continue  # "a token that expires at 18:00"
-        if _DEFERRAL_GUARD.search(before) and not _IF_START.match(before):
-            continue  # "not at 17:30"
+        if _not_a_delay(clause_lower, m.start(), m.end()):
+            continue  # "not at 17:30", "a token that expires at 18:00"
         if hours * 60 + minutes > clock + _CLOCK_GRACE:
             return m.start()
     midday = _MIDDAY.search(clause_lower)
@@ -555,13 +560,7 @@ def _deferred(clause_lower: str, clock: int | None = None) -> bool:
     for m in _DEFERRAL.finditer(clause_lower):
         before = clause_lower[: m.start()]
         period = _PERIOD_GUARD.search(before) and _PERIOD_WORDS.match(m.group())
-        if _DELAY_REJECTED.search(clause_lower, m.end()):
-            continue  # "waiting till 17:30 isn't an option"
-        if _EXPIRY.search(before):
-            continue
-        # "not until the release" refuses the delay; "if he can't explain it by then" waits.
-        negated = _DEFERRAL_GUARD.search(before) and not _IF_START.match(before)
-        if not negated and not period:
+        if not period and not _not_a_delay(clause_lower, m.start(), m.end()):
             return True
     return False
 
@@ -826,6 +825,25 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
         ):
             deferred[i] = True
     conditional = [False] * len(works)
+    leads = [_leads_with_deferral(expanded_cache[i], clock) for i in range(len(works))]
+
+    def defer_onwards(i: int, *, joined_only: bool) -> None:
+        """Put off the clauses after ``i`` in its sentence, up to one that says "now"; with
+        ``joined_only``, only those joined on by "and"/"then" with no subject of their own."""
+        j = i + 1
+        while (
+            j < len(works)
+            and works[j].sentence == works[i].sentence
+            and not _IMMEDIATE.search(expanded_cache[j])
+            and (
+                not joined_only
+                or works[j].stems[:1] in (["and"], ["then"])
+                and not (_FIRST_PERSON - {"and"}) & set(works[j].stems[1:2])
+            )
+        ):
+            deferred[j] = True
+            j += 1
+
     for i, w in enumerate(works):
         first = i == 0 or works[i - 1].sentence != w.sentence
         last = i == len(works) - 1 or works[i + 1].sentence != w.sentence
@@ -849,22 +867,13 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
         if (
             w.deferred
             and not positive[i]
-            and (
-                _leads_with_deferral(expanded_cache[i], clock)
-                or w.stems[:1]
-                and w.stems[0] in _CONDITION_START
-            )
+            and (leads[i] or w.stems[:1] and w.stems[0] in _CONDITION_START)
         ):
             if first and not last:
-                j = i + 1
-                while j < len(works) and works[j].sentence == w.sentence:
-                    if _IMMEDIATE.search(expanded_cache[j]):
-                        break
-                    deferred[j] = True
-                    j += 1
+                defer_onwards(i, joined_only=False)
             elif (
                 not first
-                and (not positive[i - 1] or works[i - 1].stems[:1] in _CONDITION_LEADS)
+                and (not positive[i - 1] or _CONDITION_START & set(works[i - 1].stems[:1]))
                 and not last
                 and positive[i + 1]
             ):
@@ -882,20 +891,8 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
         # that opens with its time passes it on to the steps joined to it; one that opens the
         # sentence ("Once the batch finishes I block the sign-in, reset the password, ...")
         # to the rest of the sentence.
-        if deferred[i] and positive[i] and _leads_with_deferral(expanded_cache[i], clock):
-            j = i + 1
-            while (
-                j < len(works)
-                and works[j].sentence == w.sentence
-                and (
-                    first
-                    or works[j].stems[:1] in (["and"], ["then"])
-                    and not (_FIRST_PERSON - {"and"}) & set(works[j].stems[1:2])
-                )
-                and not _IMMEDIATE.search(expanded_cache[j])
-            ):
-                deferred[j] = True
-                j += 1
+        if deferred[i] and positive[i] and leads[i]:
+            defer_onwards(i, joined_only=not first)
         # "Once the sub condition is in, approve": the approval depends on a real precondition.
         if (
             w.stems
