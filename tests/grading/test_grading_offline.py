@@ -364,3 +364,20 @@ def test_its_token_is_the_test_apps_when_the_test_app_was_just_named(grader) -> 
     )
     assert not made(grade, "send-token")
     assert not made(grade, "prod-token-for-testing")
+
+
+def test_a_wildcard_written_into_the_fix_is_the_wildcard_mistake(grader) -> None:  # type: ignore[no-untyped-def]
+    # The sentence reads like the right fix (a sub condition); the wildcard in it is the mistake.
+    scenario = _library_scenario("github-oidc-role-missing-sub-condition")
+    loose = grader.grade(
+        scenario,
+        "Add a sub condition: StringLike on token.actions.githubusercontent.com:sub with "
+        "repo:acme/*, which means every web repo can drop its static keys for this role.",
+    )
+    assert made(loose, "wildcard-sub")
+    pinned = grader.grade(
+        scenario,
+        "Add a sub condition: StringEquals on token.actions.githubusercontent.com:sub with "
+        "repo:acme/web-frontend:environment:production, and nothing wider.",
+    )
+    assert not made(pinned, "wildcard-sub")

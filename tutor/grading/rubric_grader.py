@@ -479,6 +479,7 @@ class OfflineGrader:
         mistakes: list[MistakeVerdict] = []
         for mid, examples in compiled.mistakes:
             candidates: dict[_Unit, float] = {}
+            named_hazard: set[_Unit] = set()
             for unit in units:
                 if unit.conditional or unit.hypothetical:
                     continue
@@ -492,7 +493,9 @@ class OfflineGrader:
                     cov = _coverage(example, unit, lex, safeguards=True)
                     if cov >= MISTAKE_COVERAGE and cov > best_criterion[unit]:
                         candidates[unit] = max(cov, candidates.get(unit, 0.0))
-            made = self._confirmed(scenario, answer, mid, candidates, seen)
+                        if cov >= 1.0 and example.concepts & unit.concepts & _HAZARDS:
+                            named_hazard.add(unit)
+            made = self._confirmed(scenario, answer, mid, candidates, named_hazard, seen)
             mistakes.append(
                 MistakeVerdict(
                     id=mid, made=made is not None, evidence=_quote(answer, made) if made else ""
@@ -506,6 +509,7 @@ class OfflineGrader:
         answer: str,
         mistake_id: str,
         candidates: dict[_Unit, float],
+        named_hazard: set[_Unit],
         seen: semantic.Seen,
     ) -> _Unit | None:
         """The best-covered unit that really reads as the mistake.
@@ -513,7 +517,9 @@ class OfflineGrader:
         Shared words are not shared meaning: "the password was committed in config/" and
         "commit the password to config/" carry the same concepts. With embeddings on, a unit is
         the mistake only if it is not clearly nearer to one of the rubric's right actions than
-        to the mistake (``semantic.MISTAKE_MARGIN``)."""
+        to the mistake (``semantic.MISTAKE_MARGIN``). A unit that says all of an example,
+        hazard included ("StringLike repo:acme/*"), needs no confirmation: the wildcard is the
+        mistake however near the sentence sits to the right fix it imitates."""
         ranked = sorted(candidates, key=lambda u: (-candidates[u], u.start, u.end))
         if not self.confirm_mistakes or not ranked:
             return ranked[0] if ranked else None
@@ -521,7 +527,12 @@ class OfflineGrader:
             scenario, mistake_id, [_quote(answer, u) for u in ranked], seen
         )
         return next(
-            (u for u, m in zip(ranked, margins, strict=True) if m >= semantic.MISTAKE_MARGIN), None
+            (
+                u
+                for u, m in zip(ranked, margins, strict=True)
+                if m >= semantic.MISTAKE_MARGIN or u in named_hazard
+            ),
+            None,
         )
 
     @staticmethod
