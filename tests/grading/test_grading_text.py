@@ -544,6 +544,14 @@ def test_where_a_refused_step_would_happen_is_refused_too() -> None:
     assert not any("share" in c for c in found)
 
 
+def test_a_bare_list_of_places_after_a_refusal_is_refused_too() -> None:
+    found = clauses("Not giving out the xoxb, DM or email or otherwise.")
+    assert not any("share" in c for c in found)
+    # a list that carries its own step is a step
+    kept = clauses("Not pasting the xoxb for you, rotate it or revoke it.")
+    assert any("rotate" in c or "revoke" in c for c in kept)
+
+
 def test_the_release_going_out_is_a_purpose_not_a_step() -> None:
     found = analyse("Give the pipeline a new key so the release can still go out, later today.")
     assert found[1].hypothetical

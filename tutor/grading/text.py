@@ -222,6 +222,8 @@ _HYPOTHETICAL = {
     "ideal",
     "normal",
     "textbook",
+    "purist",
+    "purest",
     "obvious",
     "standard",
     "tempt",
@@ -613,6 +615,17 @@ def _drop_deadline(stems: list[str]) -> list[str]:
 _NO_WORDS = {"no", "nope", "nah"}
 
 
+def _is_channel_list(stems: list[str], lex: Lexicon) -> bool:
+    """A short list of alternatives with no subject or step of its own ("DM or Notion")."""
+    words = set(stems)
+    return (
+        len(stems) <= 6
+        and bool({"or", "nor", "anywher"} & words)
+        and not (_FIRST_PERSON | _MODAL) & words
+        and not _STEPS & _concepts(stems, [False] * len(stems), lex)
+    )
+
+
 def _is_bare_no(stems: list[str]) -> bool:
     return bool(_NO_WORDS & set(stems)) and set(stems) <= _BARE_NO_WORDS | _NO_WORDS
 
@@ -756,6 +769,14 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
             and any(works[i - 1].negated)
         ):
             # "I can't send you the token, in a DM or anywhere else": where, not a new step
+            w.negated = [True] * len(w.stems)
+        elif (
+            i > 0
+            and works[i - 1].sentence == w.sentence
+            and any(works[i - 1].negated)
+            and _is_channel_list(w.stems, lex)
+        ):
+            # "not sending prod xoxb, DM or Notion or anywhere": the places it won't go
             w.negated = [True] * len(w.stems)
         if (
             i > 0
