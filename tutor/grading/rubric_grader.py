@@ -158,8 +158,9 @@ def _refused(concepts: frozenset[str], lex: Lexicon) -> frozenset[str]:
     return frozenset(named | kept | {base for base, neg in lex.negated.items() if neg in concepts})
 
 
-# "keep PR Lens running in the meantime" refuses to disable it as surely as "don't disable it".
-_ENDINGS = frozenset({"revoke", "delete", "offboard", "kill_switch"})
+# "keep PR Lens running in the meantime" refuses to disable it as surely as "don't disable it",
+# and "I'm leaving the token as it is" refuses to rotate it.
+_ENDINGS = frozenset({"revoke", "rotate", "delete", "offboard", "kill_switch"})
 
 
 def _elsewhere(example: frozenset[str], unit: frozenset[str]) -> bool:
