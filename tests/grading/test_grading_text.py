@@ -557,6 +557,12 @@ def test_the_release_going_out_is_a_purpose_not_a_step() -> None:
     assert found[1].hypothetical
 
 
+def test_a_time_then_a_condition_still_times_the_step_after_them() -> None:
+    text = "Nothing changes this morning; Friday 16:00, once the vendor confirms, I deactivate it."
+    found = analyse(text, clock=10 * 60)
+    assert next(c for c in found if "revoke" in c.concepts).deferred
+
+
 def test_midday_is_a_time_of_day_too() -> None:
     text = "Once the log review is done, probably around lunchtime, I'll deactivate the key."
     found = analyse(text, clock=8 * 60 + 20)

@@ -865,6 +865,20 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
             deferred[j] = True
             j += 1
 
+    def _timed_step(i: int) -> int | None:
+        """The step a time phrase at ``i`` times: the next clause, or the one after a
+        condition ("Thursday 18:00, once it's out, I revoke it")."""
+        j = i + 1
+        while (
+            j < len(works)
+            and works[j].sentence == works[i].sentence
+            and works[j].stems[:1]
+            and works[j].stems[0] in _CONDITION_START
+        ):
+            j += 1
+        same = j < len(works) and works[j].sentence == works[i].sentence
+        return j if same and positive[j] else None
+
     for i, w in enumerate(works):
         first = i == 0 or works[i - 1].sentence != w.sentence
         last = i == len(works) - 1 or works[i + 1].sentence != w.sentence
@@ -896,12 +910,12 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
                 not first
                 and (not positive[i - 1] or _CONDITION_START & set(works[i - 1].stems[:1]))
                 and not last
-                and positive[i + 1]
+                and (step := _timed_step(i)) is not None
             ):
                 # "Once I have the picture, probably this afternoon, I'll deactivate it": an
                 # aside between a condition and the step it times
-                if not _IMMEDIATE.search(expanded_cache[i + 1]):
-                    deferred[i + 1] = True
+                if not _IMMEDIATE.search(expanded_cache[step]):
+                    deferred[step] = True
             elif (
                 not first
                 and not _IMMEDIATE.search(expanded_cache[i - 1])
