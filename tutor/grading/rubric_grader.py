@@ -293,7 +293,8 @@ def _best(
     top = 0.0
     for unit in units:
         width = unit.end - unit.start
-        counts = allow_deferred or not unit.deferred
+        # "Not doing it from the console tonight": a refusal with a time still refuses now.
+        counts = allow_deferred or not unit.deferred or (refusal and _refuses(unit.concepts))
         for example in examples:
             cov = _coverage(example, unit, lex, refusal=refusal)
             if counts:
@@ -412,7 +413,7 @@ class OfflineGrader:
                 and len(c.text.strip()) > 3  # "No." gives embeddings nothing to read
                 and not (c.hypothetical or c.conditional)  # describes or waits; decides nothing
                 and not is_subordinate(c)  # "after the vendor explains why", "since ..."
-                and not (c.deferred and urgent[cid])
+                and not (c.deferred and urgent[cid] and not refusal[cid])
             ]
             for cid in urgent
             if not (refusal[cid] and cid in met_by_rules)

@@ -246,6 +246,7 @@ _CONDITION_START = {"if", "onc", "when", "after", "provid", "unless", "until", "
 _AFTER_FIX = {"onc", "after", "provid"}
 _HYPOTHETICAL_START = {"if", "unless", "whether", "suppos", "imagin"}
 _REFUSAL_START = {"no", "none", "not", "never", "nope", "nah", "zero"}
+_SIGN_OFF = {"approv", "sign", "ok", "okay", "lgtm"}
 _REFUSED_OBJECTS = {"credential", "admin", "permissions", "production", "service_account"}
 
 _DEFERRAL = re.compile(
@@ -1020,8 +1021,10 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
     clauses: list[Clause] = []
     for i, w in enumerate(works):
         concepts = concept_sets[i]
-        if "request" in concepts and "approve" in concepts:
-            concepts.discard("approve")  # "ask a teammate to approve it" asks for a review
+        if "request" in concepts and "approve" in concepts and _SIGN_OFF & set(w.stems):
+            # "ask a teammate to approve it" asks for a review; "ask Priya to add a wildcard"
+            # still has the wildcard added
+            concepts.discard("approve")
         positive_acts = {c for c in concepts if lex.is_action(c) and not c.startswith("NOT:")}
         positive_act = bool(positive_acts)
         if (
