@@ -419,3 +419,15 @@ def test_asking_someone_to_add_a_wildcard_is_accepting_it(grader) -> None:  # ty
     assert made(grade, "wildcard-sub")
     review = grader.grade(scenario, "I'll ask Priya to approve it once the sub condition is in.")
     assert not made(review, "approve-aud-only")
+
+
+def test_refusing_a_step_is_not_the_mistake_that_shares_its_qualifier(grader) -> None:  # type: ignore[no-untyped-def]
+    # The mistake example "paste a token without delete_repo" shares only "without delete_repo".
+    scenario = _library_scenario("ide-extension-update-wants-org-pat")
+    refused = grader.grade(
+        scenario,
+        "Dismissing the prompt without creating any token, scoped down without delete_repo or not.",
+    )
+    assert not made(refused, "hand-over-pat")
+    pasted = grader.grade(scenario, "Fine, I'll paste a token for it, just without delete_repo.")
+    assert made(pasted, "hand-over-pat")

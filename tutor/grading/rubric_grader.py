@@ -261,6 +261,12 @@ def _coverage(
         acted = sum(example.weights[c] for c in example.actions if c in unit.concepts)
         if acted < 0.5 * example.action_total:
             return 0.0
+        # "Closing the dialog without creating a token, with or without delete_repo" shares
+        # the example's "without delete_repo" but refuses its own step and does no other.
+        done = {c for c in example.actions if not c.startswith("NOT:")}
+        refused = {c for c in unit.concepts if c.startswith("NOT:") and lex.is_action(c)}
+        if safeguards and done and not done & unit.concepts and refused - example.concepts:
+            return 0.0
     if DEFER in example.concepts and DEFER not in unit.concepts:
         return 0.0
     objects = example.concepts - example.actions
