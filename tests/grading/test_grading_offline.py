@@ -431,3 +431,19 @@ def test_refusing_a_step_is_not_the_mistake_that_shares_its_qualifier(grader) ->
     assert not made(refused, "hand-over-pat")
     pasted = grader.grade(scenario, "Fine, I'll paste a token for it, just without delete_repo.")
     assert made(pasted, "hand-over-pat")
+
+
+def test_a_mistake_planned_on_a_condition_is_still_the_mistake(grader) -> None:  # type: ignore[no-untyped-def]
+    scenario = _library_scenario("vendor-jenkins-token-used-from-new-ip")
+    grade = grader.grade(
+        scenario,
+        "Revoking buildco-svc now. Once Giulia vouches for Marco, I'd send him a new token over "
+        "Slack Connect.",
+    )
+    assert made(grade, "send-new-token")
+    # An approval that waits for the fix is the one conditional that is not the mistake.
+    oidc = _library_scenario("github-oidc-role-missing-sub-condition")
+    approval = grader.grade(
+        oidc, "Requesting changes. Once the sub condition is pinned to web-frontend, I'll approve."
+    )
+    assert not made(approval, "approve-aud-only")

@@ -489,7 +489,9 @@ class OfflineGrader:
             candidates: dict[_Unit, float] = {}
             named_hazard: set[_Unit] = set()
             for unit in units:
-                if unit.conditional or unit.hypothetical:
+                # "Once the sub condition is in, I'll approve" waits for the fix; "once BuildCo
+                # confirms, I'd send him a new token" plans the mistake all the same.
+                if unit.hypothetical or (unit.conditional and "approve" in unit.concepts):
                     continue
                 for example in examples:
                     if any(c[4:] in done_now for c in example.concepts if c.startswith("NOT:")):
