@@ -563,6 +563,13 @@ def test_a_time_then_a_condition_still_times_the_step_after_them() -> None:
     assert next(c for c in found if "revoke" in c.concepts).deferred
 
 
+def test_someone_away_until_monday_is_not_a_step_put_off() -> None:
+    found = analyse("Dana is on leave until Monday, so I'm ringing her deputy right now.")
+    assert not any(c.deferred for c in found)
+    waits = analyse("I'll wait until Monday, then ring her deputy.")
+    assert waits[0].deferred
+
+
 def test_midday_is_a_time_of_day_too() -> None:
     text = "Once the log review is done, probably around lunchtime, I'll deactivate the key."
     found = analyse(text, clock=8 * 60 + 20)

@@ -492,6 +492,11 @@ _PERIOD_GUARD = re.compile(r"\b(?:(?:for|over|during|across) the|since|from|on a
 _EXPIRY = re.compile(
     r"\b(?:expir\w*|valid|good|lasts?|lives?|ttl)(?:\s+(?:on|at|by|until|till))?\s+$"
 )
+# "Marco's out until Monday": someone's absence, not a step put off.
+_AWAY = re.compile(
+    r"\b(?:is|s|are|was|were|been)\s+(?:out|away|off|ooo|on leave|on pto|on holiday|"
+    r"on vacation|travelling|traveling|offline|unreachable)(?:\s+(?:until|till|through))?\s+$"
+)
 # "if he can't explain it by then": a negated condition still waits.
 _IF_START = re.compile(r"\s*(?:if|unless)\b")
 _PERIOD_WORDS = re.compile(
@@ -518,11 +523,13 @@ _MIDDAY = re.compile(r"\b(?:noon|midday|lunch ?time)\b")
 def _not_a_delay(clause_lower: str, start: int, end: int) -> bool:
     """Whether the time phrase at ``start:end`` is ruled out ("waiting till 17:30 isn't an
     option"), refused ("not until the release", while "if he can't explain it by then" still
-    waits) or a credential's expiry ("a PAT expiring Friday")."""
+    waits), a credential's expiry ("a PAT expiring Friday") or someone's absence ("Marco's out
+    until Monday")."""
     before = clause_lower[:start]
     return bool(
         _DELAY_REJECTED.search(clause_lower, end)
         or _EXPIRY.search(before)
+        or _AWAY.search(before.replace("'", " "))
         or (_DEFERRAL_GUARD.search(before) and not _IF_START.match(before))
     )
 
