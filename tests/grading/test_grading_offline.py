@@ -447,3 +447,13 @@ def test_a_mistake_planned_on_a_condition_is_still_the_mistake(grader) -> None: 
         oidc, "Requesting changes. Once the sub condition is pinned to web-frontend, I'll approve."
     )
     assert not made(approval, "approve-aud-only")
+
+
+def test_deactivating_another_key_id_is_not_deactivating_the_leaked_one(grader) -> None:  # type: ignore[no-untyped-def]
+    # The rubric names the leaked key AKIAIOSFODNN7EXAMPLE; AKIAI44QH8DHBEXAMPLE is the
+    # attacker's backdoor user's key.
+    scenario = _library_scenario("aws-key-baked-into-public-docker-image")
+    other = grader.grade(scenario, "Deactivating AKIAI44QH8DHBEXAMPLE right now.")
+    assert not met(other, "deactivate-leaked-key")
+    leaked = grader.grade(scenario, "Deactivating AKIAIOSFODNN7EXAMPLE right now.")
+    assert met(leaked, "deactivate-leaked-key")
