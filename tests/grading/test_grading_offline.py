@@ -457,3 +457,21 @@ def test_deactivating_another_key_id_is_not_deactivating_the_leaked_one(grader) 
     assert not met(other, "deactivate-leaked-key")
     leaked = grader.grade(scenario, "Deactivating AKIAIOSFODNN7EXAMPLE right now.")
     assert met(leaked, "deactivate-leaked-key")
+
+
+def test_putting_the_urgent_step_off_is_the_rubrics_delay_mistake(grader) -> None:  # type: ignore[no-untyped-def]
+    # The delay mistake's examples speak of keeping the key active; this answer defers instead.
+    scenario = _library_scenario("aws-key-baked-into-public-docker-image")
+    later = grader.grade(
+        scenario,
+        "Quarantine policy stays on. I'll deactivate AKIAIOSFODNN7EXAMPLE tonight, straight "
+        "after the nightly report build finishes.",
+    )
+    assert made(later, "keep-key-for-nightly")
+    assert later.mistakes[[m.id for m in later.mistakes].index("keep-key-for-nightly")].evidence
+    now = grader.grade(
+        scenario,
+        "Quarantine policy stays on and I'm deactivating AKIAIOSFODNN7EXAMPLE now; the nightly "
+        "build can wait.",
+    )
+    assert not made(now, "keep-key-for-nightly")

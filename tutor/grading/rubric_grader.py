@@ -28,6 +28,9 @@ from tutor.grading.text import DEFER, REF, Clause, analyse, concept_set, is_subo
 from tutor.scenarios.model import Scenario
 
 COVERAGE = 0.6
+DEFERRED_NOTE = "deferred, so it does not count: "
+# The mistake pattern of putting containment off (``tutor.scenarios.patterns``).
+DELAY_PATTERN = "delay-containment"
 MISTAKE_COVERAGE = 0.65
 
 
@@ -397,6 +400,7 @@ class OfflineGrader:
             self._calibrate(reading)
         flags = [PROMPT_INJECTION] if find_injection(answer) else []
         mistakes = self._mistakes(scenario, answer, reading, seen)
+        _put_off_is_a_delay(scenario, criteria, mistakes)
         return finalise(scenario, criteria, mistakes, flags, answer_id=answer_id, grader=self.name)
 
     def readings(self, scenario: Scenario, answer: str) -> dict[str, dict[str, float]]:
@@ -424,7 +428,7 @@ class OfflineGrader:
                     CriterionVerdict(
                         id=cid,
                         met=False,
-                        evidence=f"deferred, so it does not count: {_quote(answer, deferred)}",
+                        evidence=DEFERRED_NOTE + _quote(answer, deferred),
                     )
                 )
             else:
@@ -592,6 +596,28 @@ class OfflineGrader:
             if found is not None:
                 verdict.met = True
                 verdict.evidence = clauses[found].text.strip()
+
+
+def _put_off_is_a_delay(
+    scenario: Scenario, criteria: list[CriterionVerdict], mistakes: list[MistakeVerdict]
+) -> None:
+    """An urgent step the answer puts off, and takes nowhere else, is the rubric's own delay
+    mistake ("I'll deactivate it tonight, after the nightly build"), however the mistake's
+    examples word the delay."""
+    put_off = next(
+        (
+            v.evidence.removeprefix(DEFERRED_NOTE)
+            for v in criteria
+            if not v.met and v.evidence.startswith(DEFERRED_NOTE)
+        ),
+        None,
+    )
+    if put_off is None:
+        return
+    delays = {m.id for m in scenario.rubric.mistakes if m.pattern == DELAY_PATTERN}
+    for verdict in mistakes:
+        if verdict.id in delays and not verdict.made:
+            verdict.made, verdict.evidence = True, put_off
 
 
 def _quote(answer: str, unit: _Unit) -> str:
