@@ -475,3 +475,15 @@ def test_putting_the_urgent_step_off_is_the_rubrics_delay_mistake(grader) -> Non
         "build can wait.",
     )
     assert not made(now, "keep-key-for-nightly")
+
+
+def test_using_a_key_in_production_is_not_moving_it_to_staging(grader) -> None:  # type: ignore[no-untyped-def]
+    scenario = _library_scenario("coding-agent-wants-prod-key-in-staging")
+    rotated = grader.grade(
+        scenario,
+        "No prod key goes to staging. Delete the copied orders-reader key, issue a new one and "
+        "hand it to the production service that uses it.",
+    )
+    assert not made(rotated, "copy-prod-key")
+    moved = grader.grade(scenario, "Fine, staging can use the orders-reader prod key until Friday.")
+    assert made(moved, "copy-prod-key")

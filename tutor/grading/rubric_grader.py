@@ -176,8 +176,14 @@ _ENDINGS = frozenset({"revoke", "rotate", "delete", "offboard", "kill_switch"})
 
 
 def _elsewhere(example: frozenset[str], unit: frozenset[str]) -> bool:
-    """Whether a clause names only non-production where the mistake needs production."""
-    return "production" in example and "production" not in unit and "non_production" in unit
+    """Whether a clause names only non-production where the mistake needs production, or only
+    production where the mistake moves something between the two."""
+    if "production" in example and "production" not in unit and "non_production" in unit:
+        return True
+    # "Lets the production key be used from staging" crosses environments; "update the
+    # production deployment that uses it" stays in one.
+    crosses = {"production", "non_production"} <= example
+    return crosses and "production" in unit and "non_production" not in unit
 
 
 def _refuses(concepts: frozenset[str]) -> bool:
