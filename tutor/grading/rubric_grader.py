@@ -64,6 +64,8 @@ class _Compiled:
     # Each criterion's examples (then its text), in the embeddings' order: their concepts and
     # the actions they refuse (``_refused``), so a clause is not compared with one it contradicts.
     example_concepts: dict[str, tuple[tuple[frozenset[str], frozenset[str]], ...]]
+    # The access key IDs each criterion names (``_key_ids``), for the embedding pool.
+    key_ids: dict[str, frozenset[str]]
 
 
 def _weight(concept: str, lex: Lexicon) -> float:
@@ -149,6 +151,7 @@ def _compile(scenario: Scenario) -> _Compiled:
             for kind, iid, _, _ in items
             if kind == "c"
         },
+        key_ids={iid: ids_of[(kind, iid)] for kind, iid, _, _ in items if kind == "c"},
     )
 
 
@@ -194,6 +197,9 @@ _TRAILING_REASON = re.compile(r"\W*(?:since|because)\b", re.IGNORECASE)
 
 
 def _units(clauses: list[Clause]) -> list[_Unit]:
+    """Each clause on its own (in order, so ``units[i]`` is ``clauses[i]``), then each pair of
+    neighbours in one sentence."""
+    ids = [_key_ids(c.text) for c in clauses]
     units = [
         _Unit(
             c.start,
@@ -202,7 +208,7 @@ def _units(clauses: list[Clause]) -> list[_Unit]:
             c.deferred,
             c.conditional,
             c.hypothetical,
-            _key_ids(c.text),
+            ids[i],
         )
         for i, c in enumerate(clauses)
     ]
@@ -220,7 +226,7 @@ def _units(clauses: list[Clause]) -> list[_Unit]:
                     a.deferred or b.deferred,
                     a.conditional or b.conditional,
                     a.hypothetical or b.hypothetical,
-                    _key_ids(a.text) | _key_ids(b.text),
+                    ids[i] | ids[i + 1],
                 )
             )
     return units
@@ -299,10 +305,11 @@ def _coverage(
             return 0.0
         # "Closing the dialog without creating a token, with or without delete_repo" shares
         # the example's "without delete_repo" but refuses its own step and does no other.
-        done = {c for c in example.actions if not c.startswith("NOT:")}
-        refused = {c for c in unit.concepts if c.startswith("NOT:") and lex.is_action(c)}
-        if safeguards and done and not done & unit.concepts and refused - example.concepts:
-            return 0.0
+        if safeguards:
+            done = {c for c in example.actions if not c.startswith("NOT:")}
+            refused = {c for c in unit.concepts if c.startswith("NOT:") and lex.is_action(c)}
+            if done and not done & unit.concepts and refused - example.concepts:
+                return 0.0
     if DEFER in example.concepts and DEFER not in unit.concepts:
         return 0.0
     objects = example.concepts - example.actions
@@ -406,7 +413,7 @@ class OfflineGrader:
             self._calibrate(reading)
         flags = [PROMPT_INJECTION] if find_injection(answer) else []
         mistakes = self._mistakes(scenario, answer, reading, seen)
-        _put_off_is_a_delay(scenario, criteria, mistakes)
+        _put_off_is_a_delay(scenario, reading, mistakes)
         return finalise(scenario, criteria, mistakes, flags, answer_id=answer_id, grader=self.name)
 
     def readings(self, scenario: Scenario, answer: str) -> dict[str, dict[str, float]]:
@@ -422,6 +429,7 @@ class OfflineGrader:
         units = _units(clauses)
         refusal = {cid: _is_refusal(examples) for cid, examples, _ in compiled.criteria}
         criteria: list[CriterionVerdict] = []
+        put_off: dict[str, str] = {}
         lexical: dict[str, float] = {}
         for cid, examples, immediate in compiled.criteria:
             hit, deferred, lexical[cid] = _best(
@@ -430,23 +438,16 @@ class OfflineGrader:
             if hit is not None:
                 criteria.append(CriterionVerdict(id=cid, met=True, evidence=_quote(answer, hit)))
             elif deferred is not None:
+                put_off[cid] = _quote(answer, deferred)
                 criteria.append(
-                    CriterionVerdict(
-                        id=cid,
-                        met=False,
-                        evidence=DEFERRED_NOTE + _quote(answer, deferred),
-                    )
+                    CriterionVerdict(id=cid, met=False, evidence=DEFERRED_NOTE + put_off[cid])
                 )
             else:
                 criteria.append(CriterionVerdict(id=cid, met=False))
-        reading = _Reading(compiled, units, criteria)
+        reading = _Reading(compiled, units, criteria, put_off=put_off)
         if not self.semantic:
             return reading
         urgent = {cid: imm for cid, _, imm in compiled.criteria}
-        keys = {
-            cid: examples[0].key_ids if examples else frozenset()
-            for cid, examples, _ in compiled.criteria
-        }
         met_by_rules = {v.id for v in criteria if v.met}
         # Embeddings do not see "not": a refusal criterion is only compared with clauses that
         # refuse something, any other criterion only with clauses that refuse nothing. A refusal
@@ -461,7 +462,7 @@ class OfflineGrader:
                 and not (c.hypothetical or c.conditional)  # describes or waits; decides nothing
                 and not is_subordinate(c)  # "after the vendor explains why", "since ..."
                 and not (c.deferred and urgent[cid] and not refusal[cid])
-                and not _other_key(keys[cid], _key_ids(c.text))
+                and not _other_key(compiled.key_ids[cid], units[i].key_ids)
             ]
             for cid in urgent
             if not (refusal[cid] and cid in met_by_rules)
@@ -605,17 +606,13 @@ class OfflineGrader:
 
 
 def _put_off_is_a_delay(
-    scenario: Scenario, criteria: list[CriterionVerdict], mistakes: list[MistakeVerdict]
+    scenario: Scenario, reading: _Reading, mistakes: list[MistakeVerdict]
 ) -> None:
     """An urgent step the answer puts off, and takes nowhere else, is the rubric's own delay
     mistake ("I'll deactivate it tonight, after the nightly build"), however the mistake's
     examples word the delay."""
     put_off = next(
-        (
-            v.evidence.removeprefix(DEFERRED_NOTE)
-            for v in criteria
-            if not v.met and v.evidence.startswith(DEFERRED_NOTE)
-        ),
+        (reading.put_off[v.id] for v in reading.criteria if not v.met and v.id in reading.put_off),
         None,
     )
     if put_off is None:
@@ -641,3 +638,5 @@ class _Reading:
     criteria: list[CriterionVerdict]
     rows: dict[str, dict[str, float]] = field(default_factory=dict)
     pointed: dict[str, str] = field(default_factory=dict)
+    # Criteria whose only match the answer puts off, and the clause that puts it off.
+    put_off: dict[str, str] = field(default_factory=dict)

@@ -771,20 +771,12 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
             w.negated = [True] * len(w.stems)  # "I won't reset it or DM any password"
         elif (
             i > 0
-            and w.stems[:1]
-            and w.stems[0] in _ADJUNCT_START
             and works[i - 1].sentence == w.sentence
             and any(works[i - 1].negated)
+            and (w.stems[:1] and w.stems[0] in _ADJUNCT_START or _is_channel_list(w.stems, lex))
         ):
-            # "I can't send you the token, in a DM or anywhere else": where, not a new step
-            w.negated = [True] * len(w.stems)
-        elif (
-            i > 0
-            and works[i - 1].sentence == w.sentence
-            and any(works[i - 1].negated)
-            and _is_channel_list(w.stems, lex)
-        ):
-            # "not sending prod xoxb, DM or Notion or anywhere": the places it won't go
+            # "I can't send you the token, in a DM or anywhere else", "not sending prod xoxb,
+            # DM or Notion or anywhere": where the refused step won't happen, not a new step
             w.negated = [True] * len(w.stems)
         if (
             i > 0
@@ -873,7 +865,7 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
             deferred[j] = True
             j += 1
 
-    def _timed_step(i: int) -> int | None:
+    def timed_step(i: int) -> int | None:
         """The step a time phrase at ``i`` times: the next clause, or the one after a
         condition ("Thursday 18:00, once it's out, I revoke it")."""
         j = i + 1
@@ -918,7 +910,7 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
                 not first
                 and (not positive[i - 1] or _CONDITION_START & set(works[i - 1].stems[:1]))
                 and not last
-                and (step := _timed_step(i)) is not None
+                and (step := timed_step(i)) is not None
             ):
                 # "Once I have the picture, probably this afternoon, I'll deactivate it": an
                 # aside between a condition and the step it times
