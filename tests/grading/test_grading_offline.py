@@ -487,3 +487,21 @@ def test_using_a_key_in_production_is_not_moving_it_to_staging(grader) -> None: 
     assert not made(rotated, "copy-prod-key")
     moved = grader.grade(scenario, "Fine, staging can use the orders-reader prod key until Friday.")
     assert made(moved, "copy-prod-key")
+
+
+def test_words_that_make_a_mistake_earn_no_right_action(grader) -> None:  # type: ignore[no-untyped-def]
+    # Feedback must not tell a learner they transferred ownership when they left it with Lena.
+    scenario = _library_scenario("leaver-owned-service-accounts")
+    grade = grader.grade(
+        scenario, "Go ahead and approve it, those service accounts can stay as they are."
+    )
+    assert made(grade, "approve-as-is")
+    assert not met(grade, "transfer-ownership")
+    # A step that may wait keeps its credit inside the delay mistake that carries it.
+    jenkins = _library_scenario("vendor-jenkins-token-used-from-new-ip")
+    later = grader.grade(
+        jenkins,
+        "Nothing gets touched before the payments release: once it is out on Thursday I revoke "
+        "buildco-svc and rotate every credential Jenkins holds.",
+    )
+    assert made(later, "wait-for-release") and met(later, "rotate-jenkins-secrets")
