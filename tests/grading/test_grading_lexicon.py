@@ -25,3 +25,37 @@ def test_every_form_of_merge_reads_the_same() -> None:
     lex = load_lexicon()
     forms = {lex.stem_token(w) for w in ("merge", "merges", "merged", "merging")}
     assert all("merge" in lex.words[f] for f in forms)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("I'm turning IAM-7731 down", "deny"),
+        ("take agent-installer 4.2.1 off the download page", "delete"),
+        ("leave the service accounts alone", "keep_active"),
+        ("turn it down", "deny"),  # and with nothing in between
+    ],
+)
+def test_a_phrasal_verb_reads_with_its_object_in_between(text: str, concept: str) -> None:
+    assert concept in concept_set(text)
+
+
+def test_a_particle_too_far_from_its_verb_belongs_to_another_verb() -> None:
+    # "takes ... off" cannot reach over "tips them": four words apart
+    assert "delete" not in concept_set("taking it now tips them off")
+
+
+def test_a_refused_phrasal_verb_is_refused() -> None:
+    found = concept_set("I won't take the workflows permission off")
+    assert "NOT:delete" in found and "delete" not in found
+
+
+def test_a_split_phrase_must_be_two_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "lexicon.yaml"
+    bad.write_text(
+        "concepts:\n  revoke:\n    split_phrases: ['turn it off']\n"
+        "actions: [revoke]\nqualities: []\nstopwords: []\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="turn it off"):
+        load_lexicon.__wrapped__(bad)

@@ -613,3 +613,19 @@ def test_a_cost_named_after_and_belongs_to_both_gerunds() -> None:
     )
     assert not any("rotate" in c for c in found)
     assert any("NOT:rotate" in c for c in found)
+
+
+def test_waiting_for_a_named_release_puts_the_step_off() -> None:
+    found = analyse("Once the 15:00 release train has gone I'll pause BuildFixer.")
+    assert found[0].deferred
+
+
+def test_a_step_said_only_to_be_called_noise_is_rejected() -> None:
+    # the step is a phrasal verb: no single word of it names an action
+    found = concept_set("taking its workflows permission off right now just adds noise")
+    assert "NOT:delete" in found and "delete" not in found
+
+
+def test_a_step_called_as_bad_as_another_is_rejected() -> None:
+    found = concept_set("Disabling branch protection would be just as bad as the bot token")
+    assert "NOT:revoke" in found and "revoke" not in found

@@ -51,6 +51,9 @@ class Lexicon:
     overrides: dict[str, frozenset[str]] = field(default_factory=dict)
     abbreviations: dict[str, str] = field(default_factory=dict)
     max_phrase: int = field(default=1)
+    # Phrasal verbs whose object may sit between verb and particle ("turn IAM-7731 down"):
+    # (verb, particle) -> concepts.
+    split_phrases: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     def flips(self, concept: str) -> bool:
         """Whether negation changes this concept's meaning (actions and qualities do)."""
@@ -92,12 +95,19 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     words: dict[str, set[str]] = {}
     phrases: dict[tuple[str, ...], set[str]] = {}
+    split: dict[tuple[str, str], set[str]] = {}
     negated: dict[str, str] = {}
     overridden = {str(k) for k in data.get("word_overrides") or {}}
     for concept, spec in data["concepts"].items():
         for word in spec.get("words", []):
             for token in _stem_phrase(str(word)):
                 words.setdefault(token, set()).add(concept)
+        for phrase in spec.get("split_phrases", []):
+            pair = _stem_phrase(phrase, overridden)
+            if len(pair) != 2:
+                raise ValueError(f"{path}: split phrase {phrase!r} of {concept} is not two words")
+            split.setdefault((pair[0], pair[1]), set()).add(concept)
+            phrases.setdefault(pair, set()).add(concept)  # and with nothing in between
         for phrase in spec.get("phrases", []):
             key = _stem_phrase(phrase, overridden)
             if len(key) == 1:
@@ -123,4 +133,5 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         },
         abbreviations={str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()},
         max_phrase=max((len(k) for k in (*phrases, *ignored)), default=1),
+        split_phrases={k: frozenset(v) for k, v in split.items()},
     )

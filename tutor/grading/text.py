@@ -122,6 +122,8 @@ _POST_REJECTION = [
         "not helpful",  # ("not useful" would stem to "not use")
         "more disruptive",
         "not justified",
+        "adds noise",  # "pausing the agent right now just adds noise"
+        "as bad as",
     )
 ]
 # Adverbs that sit inside a cue without changing it ("does not really fix it").
@@ -270,7 +272,7 @@ _DEFERRAL = re.compile(
     r"review|meeting|window|freeze)(?:es)? (?:finish\w*|is done|are done|is over|are out|is out|"
     r"complete\w*|has run|ends?)\b"
     r"|\b(?:once|as soon as|the (?:minute|moment|second)) (?:the |we |it |they )?"
-    r"(?:release|deploy|ship|launch|demo|freeze|go live)\w*"
+    r"(?:[\w:.]+ )?(?:release|deploy|ship|launch|demo|freeze|go live)\w*"
     r"|\bwhen (?:the )?(?:release|deploy|launch|demo)\w* (?:is )?(?:done|out|over|finished|complete)",
 )
 _DEFERRAL_GUARD = re.compile(
@@ -360,6 +362,25 @@ def _find(seq: list[str], cue: tuple[str, ...]) -> int:
     return -1
 
 
+# At most this many words between a phrasal verb and its particle ("turn IAM-7731 down");
+# numbers do not count ("take agent-installer 4.2.1 off the download page").
+_SPLIT_GAP = 3
+
+
+def _particle_places(stems: list[str], verb: int) -> list[int]:
+    """Where the particle of a phrasal verb at ``verb`` may stand, the object in between."""
+    places: list[int] = []
+    words = 0
+    for j in range(verb + 1, len(stems)):
+        if j > verb + 1:
+            places.append(j)
+        if not stems[j].isdigit():
+            words += 1
+            if words > _SPLIT_GAP:
+                break
+    return places
+
+
 def _concepts(stems: list[str], negated: list[bool], lex: Lexicon) -> set[str]:
     found: set[str] = set()
 
@@ -381,6 +402,9 @@ def _concepts(stems: list[str], negated: list[bool], lex: Lexicon) -> set[str]:
         for n in range(min(lex.max_phrase, len(stems) - i), 1, -1):
             for concept in lex.phrases.get(tuple(stems[i : i + n]), ()):
                 add(concept, negated[i])  # "no expiry" is not negated by its own "no"
+        for j in _particle_places(stems, i):
+            for concept in lex.split_phrases.get((s, stems[j]), ()):
+                add(concept, negated[i])  # "take the workflows permission off"
         if s in lex.words:
             for concept in lex.words[s]:
                 add(concept, negated[i])
@@ -392,7 +416,9 @@ def _concepts(stems: list[str], negated: list[bool], lex: Lexicon) -> set[str]:
 
 
 def _has_concept(stems: list[str], lex: Lexicon) -> bool:
-    return any(lex.flips(c) for s in stems for c in lex.words.get(s, ()))
+    """Whether the words name an action or quality a rejection can apply to, phrases included
+    ("taking the workflows permission off ... just adds noise")."""
+    return any(lex.flips(c) for c in _concepts(stems, [False] * len(stems), lex))
 
 
 def _mark_negation(work: _Work, lex: Lexicon) -> str | None:
