@@ -505,3 +505,19 @@ def test_words_that_make_a_mistake_earn_no_right_action(grader) -> None:  # type
         "buildco-svc and rotate every credential Jenkins holds.",
     )
     assert made(later, "wait-for-release") and met(later, "rotate-jenkins-secrets")
+
+
+def test_its_key_is_the_key_of_the_identity_just_named(grader) -> None:  # type: ignore[no-untyped-def]
+    # Two keys in one rubric: "its key" after support-backup is the attacker's, not the leak.
+    scenario = _library_scenario("aws-key-baked-into-public-docker-image")
+    attacker = grader.grade(
+        scenario,
+        "Right now I'm going after support-backup: deactivating its key and detaching the "
+        "admin policy.",
+    )
+    assert met(attacker, "neutralise-persistence")
+    assert not met(attacker, "deactivate-leaked-key")
+    leaked = grader.grade(
+        scenario, "The report-renderer-build key leaked, so I'm deactivating its key right now."
+    )
+    assert met(leaked, "deactivate-leaked-key")

@@ -42,6 +42,10 @@ class _Example:
     total: float
     action_total: float
     key_ids: frozenset[str] = frozenset()
+    # The words of the names the item's examples give ("support-backup"), and those only the
+    # rubric's other items give: what "its key" may point back to.
+    names: frozenset[str] = frozenset()
+    others_names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,9 @@ class _Unit:
     conditional: bool = False
     hypothetical: bool = False
     key_ids: frozenset[str] = frozenset()
+    # Plain words of its sentence up to its end, when it says "it" or "its": what the pronoun
+    # can stand for.
+    context: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,12 @@ def _compile(scenario: Scenario) -> _Compiled:
             return 1.0
         return math.log(1 + n / df.get(concept, 1)) / math.log(1 + n)
 
-    def build(concepts: frozenset[str], key_ids: frozenset[str]) -> _Example | None:
+    names_of = {(kind, iid): _name_words(texts, lex) for kind, iid, texts, _ in items}
+    every_name = frozenset().union(*names_of.values())
+
+    def build(
+        concepts: frozenset[str], key_ids: frozenset[str], names: frozenset[str]
+    ) -> _Example | None:
         if not concepts:
             return None
         weights = {c: _weight(c, lex) * rarity(c) for c in concepts}
@@ -128,6 +140,8 @@ def _compile(scenario: Scenario) -> _Compiled:
             sum(weights.values()),
             sum(weights[c] for c in actions),
             key_ids,
+            names,
+            every_name - names,
         )
 
     # An item that names a key ID anywhere is about that key, in every one of its examples.
@@ -137,7 +151,7 @@ def _compile(scenario: Scenario) -> _Compiled:
     }
 
     def examples(key: tuple[str, str]) -> tuple[_Example, ...]:
-        return tuple(e for e in (build(c, ids_of[key]) for c in sets[key]) if e)
+        return tuple(e for e in (build(c, ids_of[key], names_of[key]) for c in sets[key]) if e)
 
     return _Compiled(
         criteria=tuple(
@@ -152,6 +166,21 @@ def _compile(scenario: Scenario) -> _Compiled:
             if kind == "c"
         },
         key_ids={iid: ids_of[(kind, iid)] for kind, iid, _, _ in items if kind == "c"},
+    )
+
+
+_IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)+\b")
+
+
+def _name_words(texts: tuple[str, ...], lex: Lexicon) -> frozenset[str]:
+    """The plain words of the names an item's examples give ("support-backup",
+    "report-renderer-build")."""
+    return frozenset(
+        c
+        for text in texts
+        for m in _IDENTIFIER.finditer(text)
+        for c in concept_set(m.group(0).replace("_", "-"), lex)
+        if c.startswith("w:")
     )
 
 
@@ -200,6 +229,7 @@ def _units(clauses: list[Clause]) -> list[_Unit]:
     """Each clause on its own (in order, so ``units[i]`` is ``clauses[i]``), then each pair of
     neighbours in one sentence."""
     ids = [_key_ids(c.text) for c in clauses]
+    context = [_context(clauses, i, REF in c.concepts) for i, c in enumerate(clauses)]
     units = [
         _Unit(
             c.start,
@@ -209,6 +239,7 @@ def _units(clauses: list[Clause]) -> list[_Unit]:
             c.conditional,
             c.hypothetical,
             ids[i],
+            context[i],
         )
         for i, c in enumerate(clauses)
     ]
@@ -227,9 +258,37 @@ def _units(clauses: list[Clause]) -> list[_Unit]:
                     a.conditional or b.conditional,
                     a.hypothetical or b.hypothetical,
                     ids[i] | ids[i + 1],
+                    _context(clauses, i + 1, REF in a.concepts | b.concepts),
                 )
             )
     return units
+
+
+def _context(clauses: list[Clause], i: int, pronoun: bool) -> frozenset[str]:
+    """The plain words of clause ``i``'s sentence up to its end, for a unit that says "it" or
+    "its" (``pronoun``)."""
+    if not pronoun:
+        return frozenset()
+    sentence = clauses[i].sentence
+    return frozenset(
+        c
+        for clause in clauses[: i + 1]
+        if clause.sentence == sentence
+        for c in clause.concepts
+        if c.startswith("w:")
+    )
+
+
+def _points_elsewhere(example: _Example, unit: _Unit) -> bool:
+    """Whether "its key" points at another item's key: in "lock out support-backup (deactivate
+    its key", the key is the attacker's, not the leaked one. Only for items about one named
+    key, where the rubric tells two keys apart."""
+    return bool(
+        example.key_ids
+        and unit.context & example.others_names
+        and not unit.context & example.names
+        and not example.key_ids & unit.key_ids
+    )
 
 
 def _carried(clause: Clause, before: Clause | None) -> frozenset[str]:
@@ -290,7 +349,7 @@ def _coverage(
             # a bare "No." / "Deny." answers a refusal criterion whatever its object, and "no
             # key" refuses it when the key is what the criterion refuses
             return 1.0
-    if _other_key(example.key_ids, unit.key_ids):
+    if _other_key(example.key_ids, unit.key_ids) or _points_elsewhere(example, unit):
         return 0.0  # deactivating AKIAI44QH8DHBEXAMPLE is not deactivating AKIAIOSFODNN7EXAMPLE
     if example.actions == {DEFER}:
         # "Wait until the release is out before touching the key": timing alone is not enough;
