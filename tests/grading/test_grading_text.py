@@ -629,3 +629,18 @@ def test_a_step_said_only_to_be_called_noise_is_rejected() -> None:
 def test_a_step_called_as_bad_as_another_is_rejected() -> None:
     found = concept_set("Disabling branch protection would be just as bad as the bot token")
     assert "NOT:revoke" in found and "revoke" not in found
+
+
+def test_a_step_then_after_a_delay_is_put_off_too() -> None:
+    found = analyse(
+        "The renderer key stays active until you've moved the nightly build on Monday, and "
+        "then I deactivate it."
+    )
+    assert found[-1].deferred and "revoke" in found[-1].concepts
+    now = analyse("I deactivate it now, then I rotate the bot token.")
+    assert not any(c.deferred for c in now)
+
+
+def test_a_step_that_waits_for_someone_elses_move_is_put_off() -> None:
+    found = analyse("Once he has switched the nightly build over, I deactivate the key.")
+    assert found[-1].deferred and "revoke" in found[-1].concepts

@@ -491,7 +491,7 @@ _EVENT_WAITS = re.compile(
 _RELEASE_PURPOSE = re.compile(r"\W*" + _SO_IT_SHIPS)
 # "once they've moved", "after the teams have switched": waiting on other people's work.
 _OTHERS_MOVE = re.compile(
-    r"\b(?:they|the teams?|everyone|every team|all (?:the )?(?:teams|apps|services)|each team)"
+    r"\b(?:they|he|she|the teams?|everyone|every team|all (?:the )?(?:teams|apps|services)|each team)"
     r"(?:'ve| have| are| has| is)? (?:\w+ )?(?:moved|migrated|switched|done|finished|ready|off it)\b"
 )
 _SOME_DAY = re.compile(r"\b(?:ever|in (?:the )?future|some ?day|again|eventually)\b")
@@ -858,6 +858,16 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
     for i in range(1, len(works)):
         if deferred[i - 1] and _AFTER_THAT.search(expanded_cache[i]):
             deferred[i] = True
+        # "The key stays active until he has moved the build on Monday, and then I deactivate
+        # it": after the delay too.
+        prior = i - 1 if works[i - 1].stems != ["and"] or i < 2 else i - 2
+        if (
+            deferred[prior]
+            and works[prior].sentence == works[i].sentence
+            and [t for t in works[i].stems[:2] if t != "and"][:1] == ["then"]
+            and not _IMMEDIATE.search(expanded_cache[i])
+        ):
+            deferred[i] = True
         # "We ship at 17:30 on the current key, then I deactivate it": after the release.
         # "Release first. At 17:35 I deactivate the key": the same, across a full stop.
         lead = [t for t in works[i].stems[:2] if t != "and"]
@@ -922,6 +932,17 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
             and _OTHERS_MOVE.search(expanded_cache[i])
         ):
             deferred[i - 1] = True
+        # "Once he has switched the nightly build over, I deactivate it": the same, condition
+        # first.
+        if (
+            not last
+            and w.stems[:1] in (["onc"], ["after"])
+            and not w.deferred
+            and positive[i + 1]
+            and not _IMMEDIATE.search(expanded_cache[i + 1])
+            and _OTHERS_MOVE.search(expanded_cache[i])
+        ):
+            deferred[i + 1] = True
         # "If he hasn't confirmed it by 09:30, I deactivate it": what the condition negates
         # is part of the condition, not a step. "On Monday, with a change ticket, I revoke
         # ... and take ...": a time that opens the sentence holds for all of it.
