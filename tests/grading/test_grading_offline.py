@@ -521,3 +521,9 @@ def test_its_key_is_the_key_of_the_identity_just_named(grader) -> None:  # type:
         scenario, "The report-renderer-build key leaked, so I'm deactivating its key right now."
     )
     assert met(leaked, "deactivate-leaked-key")
+
+
+def test_not_containing_until_the_partner_answers_is_the_delay_mistake(grader) -> None:  # type: ignore[no-untyped-def]
+    scenario = _library_scenario("contractor-key-used-after-offboarding")
+    grade = grader.grade(scenario, "I would not disable the key before hearing from Viktor.")
+    assert made(grade, "ask-before-containing") and not met(grade, "deactivate-key")

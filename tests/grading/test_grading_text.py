@@ -644,3 +644,14 @@ def test_a_step_then_after_a_delay_is_put_off_too() -> None:
 def test_a_step_that_waits_for_someone_elses_move_is_put_off() -> None:
     found = analyse("Once he has switched the nightly build over, I deactivate the key.")
     assert found[-1].deferred and "revoke" in found[-1].concepts
+
+
+def test_not_a_step_until_something_happens_puts_it_off() -> None:
+    # later, not never: a delay, not a refusal
+    (clause,) = analyse("I would not disable the key before hearing from Viktor.")
+    assert clause.deferred and "revoke" in clause.concepts
+    (wait,) = analyse("I won't deactivate it until Marcus has moved the nightly build.")
+    assert wait.deferred and "revoke" in wait.concepts
+    # an approval held until the fix is in stays a refusal
+    (held,) = analyse("Not approving until the sub condition is in.")
+    assert "deny" in held.concepts and not held.deferred

@@ -415,6 +415,24 @@ def _concepts(stems: list[str], negated: list[bool], lex: Lexicon) -> set[str]:
     return found
 
 
+_NOT_UNTIL = re.compile(r"\b(?:not|never)\s+(?:\S+\s+){1,6}?(?:before|until|till)\s+\w")
+# Containment steps: "not <step> until ..." puts the step off. ("Not approving until the sub
+# condition is in" waits for the fix; it stays a refusal.)
+_CONTAINMENT = frozenset({"revoke", "rotate", "delete", "offboard", "kill_switch"})
+
+
+def _not_until(work: _Work, expanded: str, lex: Lexicon) -> bool:
+    """Whether a clause refuses a containment step only until something happens."""
+    if _NOT_UNTIL.search(expanded) is None:
+        return False
+    # the step refused is named before "until"; what it waits for comes after
+    cut = next((k for k, t in enumerate(work.stems) if t in {"befor", "until", "till"}), None)
+    refused = work.stems[:cut]
+    named = _concepts(refused, [False] * len(refused), lex)
+    acts = {c for c in named if lex.is_action(c)}
+    return bool(acts) and acts <= _CONTAINMENT
+
+
 def _has_concept(stems: list[str], lex: Lexicon) -> bool:
     """Whether the words name an action or quality a rejection can apply to, phrases included
     ("taking the workflows permission off ... just adds noise")."""
@@ -782,7 +800,10 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
             for prev in works[:i]:
                 if prev.sentence == w.sentence:
                     prev.negated = [True] * len(prev.stems)
-        if _mark_negation(w, lex) == "anaphoric":
+        if _not_until(w, expanded_cache[i], lex):
+            # "I would not disable the key before hearing from Viktor": later, not never.
+            w.deferred = True
+        elif _mark_negation(w, lex) == "anaphoric":
             # Reject the nearest earlier clause that says something ("..., so instead of that").
             for prev in reversed(works[:i]):
                 if _has_concept(prev.stems, lex):
