@@ -655,3 +655,31 @@ def test_not_a_step_until_something_happens_puts_it_off() -> None:
     # an approval held until the fix is in stays a refusal
     (held,) = analyse("Not approving until the sub condition is in.")
     assert "deny" in held.concepts and not held.deferred
+
+
+@pytest.mark.parametrize(
+    ("text", "step"),
+    [
+        (
+            "The textbook move would also be to pull the key, but the nightly build needs it, "
+            "so it stays.",
+            "revoke",
+        ),
+        (
+            "The by-the-book move is to page the reviewer, but that's half an hour of crashes "
+            "and I don't think it's worth it.",
+            "notify",
+        ),
+    ],
+)
+def test_the_right_step_named_as_the_book_answer_and_then_dropped_is_rejected(
+    text: str, step: str
+) -> None:
+    found = clauses(text)
+    assert not any(step in c for c in found)
+    assert any(f"NOT:{step}" in c for c in found)
+
+
+def test_also_still_starts_a_new_step() -> None:
+    found = analyse("Revoke it, also rotate the other one")
+    assert "revoke" in found[0].concepts and "rotate" in found[-1].concepts

@@ -22,7 +22,10 @@ _BOUNDARY = re.compile(
     r"[.!?]['\"\u2019\u201d]?(?=\s|$)|[;\n\u2022]|:(?=\s)|,(?=\s)|\s[-\u2013\u2014]+\s|\(|\)"
     r"|(?<=\bby then)(?=\s)"  # "by then" stays whole: "if he can't explain it by then"
     r"|(?<!\bby )(?=\b(?:but|however|then|instead|rather|although|though|whereas|because|since|and|unless|"
-    r"except|otherwise|meanwhile|plus|also|if|once|so|provided|whereas)\b)",
+    r"except|otherwise|meanwhile|plus|if|once|so|provided|whereas)\b)"
+    # "also" starts a new step, but not inside a verb: "the textbook move would also be to ..."
+    r"|(?<!\bwould )(?<!\bcould )(?<!\bshould )(?<!\bwill )(?<!\bmust )(?<!\bis )"
+    r"(?<!\bare )(?<!\bwas )(?=\balso\b)",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?]['\"\u2019\u201d]?(?=\s|$)|\n")
@@ -224,6 +227,7 @@ _HYPOTHETICAL = {
     "ideal",
     "normal",
     "textbook",
+    "book",  # "the by-the-book move is to wake the reviewer, but ..."
     "purist",
     "purest",
     "obvious",
