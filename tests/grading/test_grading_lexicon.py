@@ -21,6 +21,18 @@ def test_a_phrase_with_an_overridden_word_matches(text: str, concept: str) -> No
     assert concept in concept_set(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("getting Slack to issue the bot a brand-new one", "rotate"),
+        ("ask them to make a fresh one for the production service", "rotate"),
+        ("cancel that particular key", "revoke"),
+    ],
+)
+def test_everyday_words_for_replacing_and_cancelling_a_credential(text: str, concept: str) -> None:
+    assert concept in concept_set(text)
+
+
 def test_every_form_of_merge_reads_the_same() -> None:
     lex = load_lexicon()
     forms = {lex.stem_token(w) for w in ("merge", "merges", "merged", "merging")}
