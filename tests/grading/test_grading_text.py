@@ -683,3 +683,9 @@ def test_the_right_step_named_as_the_book_answer_and_then_dropped_is_rejected(
 def test_also_still_starts_a_new_step() -> None:
     found = analyse("Revoke it, also rotate the other one")
     assert "revoke" in found[0].concepts and "rotate" in found[-1].concepts
+
+
+def test_what_a_refusal_includes_is_refused_too() -> None:
+    found = clauses("I decline the request, including the switch to All repositories.")
+    assert "deny" in found[0]
+    assert found[1] and all(c.startswith("NOT:") for c in found[1])

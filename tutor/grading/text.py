@@ -240,7 +240,7 @@ _HYPOTHETICAL = {
 _CONCESSIVE_START = {"but", "howev", "though", "although"}
 _GERUND_START = re.compile(r"\W*[A-Za-z]+ing\b")
 # A clause opened by one of these only says where or how the clause before happens.
-_ADJUNCT_START = {"in", "on", "via", "over", "through", "by", "into"}
+_ADJUNCT_START = {"in", "on", "via", "over", "through", "by", "into", "includ"}
 # "... so it stays active": the reason against an action ends by keeping things as they are.
 _KEEPS_GOING = {"stay", "remain"}
 # The business event a fix can be put behind ("we ship first, then ...").
