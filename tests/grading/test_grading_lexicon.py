@@ -27,6 +27,7 @@ def test_a_phrase_with_an_overridden_word_matches(text: str, concept: str) -> No
         ("getting Slack to issue the bot a brand-new one", "rotate"),
         ("ask them to make a fresh one for the production service", "rotate"),
         ("cancel that particular key", "revoke"),
+        ("untick 'require a pull request' on main", "revoke"),
     ],
 )
 def test_everyday_words_for_replacing_and_cancelling_a_credential(text: str, concept: str) -> None:
