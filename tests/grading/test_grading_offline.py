@@ -527,3 +527,18 @@ def test_not_containing_until_the_partner_answers_is_the_delay_mistake(grader) -
     scenario = _library_scenario("contractor-key-used-after-offboarding")
     grade = grader.grade(scenario, "I would not disable the key before hearing from Viktor.")
     assert made(grade, "ask-before-containing") and not met(grade, "deactivate-key")
+
+
+def test_approving_earns_no_criterion_that_refuses_the_approval(grader) -> None:  # type: ignore[no-untyped-def]
+    # The embeddings place "approve OFF-2291 today" near "keep the OFF-2291 ticket open"; the
+    # feedback must not list it under "What you got right".
+    scenario = _library_scenario("leaver-owned-service-accounts")
+    grade = grader.grade(
+        scenario,
+        "Sure, approve it, the service accounts can stay as they are for now. Yes, approve "
+        "OFF-2291 today.",
+    )
+    assert made(grade, "approve-as-is")
+    assert not met(grade, "hold-ticket")
+    held = grader.grade(scenario, "I'm not approving OFF-2291 today; the ticket stays open.")
+    assert met(held, "hold-ticket")

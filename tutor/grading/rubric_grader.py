@@ -474,6 +474,7 @@ class OfflineGrader:
         mistakes = self._mistakes(scenario, answer, reading, seen)
         _put_off_is_a_delay(scenario, reading, mistakes)
         _no_credit_from_a_mistake(scenario, criteria, mistakes)
+        _no_credit_for_an_approval(reading, mistakes, self.lexicon)
         return finalise(scenario, criteria, mistakes, flags, answer_id=answer_id, grader=self.name)
 
     def readings(self, scenario: Scenario, answer: str) -> dict[str, dict[str, float]]:
@@ -544,14 +545,17 @@ class OfflineGrader:
         )
         at = {i: k for k, i in enumerate(readable)}
         pools = {cid: [at[i] for i in pool] for cid, pool in pools.items()}
-        self._semantic_pass(near, pools, [clauses[i] for i in readable], criteria)
+        granted = self._semantic_pass(near, pools, [clauses[i] for i in readable], criteria)
+        reading.embedded.update(granted)
         for verdict in criteria:
             if verdict.id not in pools:
                 continue
             read = _readings(lexical[verdict.id], near, verdict.id, pools[verdict.id], verdict.met)
             if read is not None:
                 reading.rows[verdict.id] = read[0]
-                reading.pointed[verdict.id] = clauses[readable[read[1]]].text.strip()
+                pointed = clauses[readable[read[1]]]
+                reading.pointed[verdict.id] = pointed.text.strip()
+                reading.pointed_concepts[verdict.id] = pointed.concepts
         return reading
 
     def _calibrate(self, reading: _Reading) -> None:
@@ -564,6 +568,7 @@ class OfflineGrader:
             met = self.calibration.met(row)
             if met and not verdict.met:
                 verdict.met, verdict.evidence = True, reading.pointed[verdict.id]
+                reading.embedded[verdict.id] = reading.pointed_concepts[verdict.id]
             elif verdict.met and not met:
                 verdict.met, verdict.evidence = False, ""
 
@@ -654,8 +659,10 @@ class OfflineGrader:
         pools: dict[str, list[int]],
         clauses: list[Clause],
         criteria: list[CriterionVerdict],
-    ) -> None:
-        """Grant unmet criteria that an affirmative clause paraphrases closely enough."""
+    ) -> dict[str, frozenset[str]]:
+        """Grant unmet criteria that an affirmative clause paraphrases closely enough; returns
+        the concepts of the clause behind each grant."""
+        granted: dict[str, frozenset[str]] = {}
         for verdict in criteria:
             if verdict.met or verdict.evidence or verdict.id not in pools:
                 continue
@@ -663,6 +670,31 @@ class OfflineGrader:
             if found is not None:
                 verdict.met = True
                 verdict.evidence = clauses[found].text.strip()
+                granted[verdict.id] = clauses[found].concepts
+        return granted
+
+
+def _no_credit_for_an_approval(
+    reading: _Reading, mistakes: list[MistakeVerdict], lex: Lexicon
+) -> None:
+    """In an answer that approves what it should not, a clause that approves does not earn,
+    through the embeddings, a criterion one of whose examples refuses the approval: "approve
+    OFF-2291 today" sits near "keep the OFF-2291 ticket open", but "do not approve OFF-2291 yet"
+    says what that criterion means."""
+    approving = {
+        mid
+        for mid, examples in reading.compiled.mistakes
+        if any("approve" in e.actions for e in examples)
+    }
+    if not any(v.made and v.id in approving for v in mistakes):
+        return
+    for verdict in reading.criteria:
+        concepts = reading.embedded.get(verdict.id)
+        if not verdict.met or concepts is None:
+            continue
+        refused = frozenset().union(*(r for _, r in reading.compiled.example_concepts[verdict.id]))
+        if "approve" in refused and "approve" in concepts - _refused(concepts, lex):
+            verdict.met, verdict.evidence = False, ""
 
 
 def _put_off_is_a_delay(
@@ -728,5 +760,8 @@ class _Reading:
     criteria: list[CriterionVerdict]
     rows: dict[str, dict[str, float]] = field(default_factory=dict)
     pointed: dict[str, str] = field(default_factory=dict)
+    pointed_concepts: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The concepts of the clause behind each criterion the embeddings granted.
+    embedded: dict[str, frozenset[str]] = field(default_factory=dict)
     # Criteria whose only match the answer puts off, and the clause that puts it off.
     put_off: dict[str, str] = field(default_factory=dict)
