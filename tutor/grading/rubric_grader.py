@@ -223,6 +223,7 @@ def _refuses(concepts: frozenset[str]) -> bool:
 
 
 _TRAILING_REASON = re.compile(r"\W*(?:since|because)\b", re.IGNORECASE)
+_REASON_START = re.compile(r"\W*(?:since|because|as)\b", re.IGNORECASE)
 
 
 def _units(clauses: list[Clause]) -> list[_Unit]:
@@ -256,7 +257,9 @@ def _units(clauses: list[Clause]) -> list[_Unit]:
                     a.concepts | b.concepts,
                     a.deferred or b.deferred,
                     a.conditional or b.conditional,
-                    a.hypothetical or b.hypothetical,
+                    # "merge it because the tests are green": the reason describes, the pair decides
+                    a.hypothetical
+                    or (b.hypothetical and not (_REASON_START.match(b.text) and _says(a))),
                     ids[i] | ids[i + 1],
                     _context(clauses, i + 1, REF in a.concepts | b.concepts),
                 )
@@ -289,6 +292,11 @@ def _points_elsewhere(example: _Example, unit: _Unit) -> bool:
         and not unit.context & example.names
         and not example.key_ids & unit.key_ids
     )
+
+
+def _says(clause: Clause) -> bool:
+    """Whether a clause names anything the lexicon knows (not just "Also" or "Fine")."""
+    return any(c != REF and not c.startswith(("w:", "NOT:w:")) for c in clause.concepts)
 
 
 def _carried(clause: Clause, before: Clause | None) -> frozenset[str]:
