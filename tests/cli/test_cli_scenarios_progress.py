@@ -60,6 +60,22 @@ def test_scenarios_validate_the_library(library: list[Any]) -> None:
     assert f"{len(library)} valid, 0 invalid" in result.stdout
 
 
+def test_scenarios_validate_examples_warns_by_file_and_field(
+    tmp_path: Path, make_scenario: Callable[..., dict]
+) -> None:
+    data = make_scenario(id="slipped-example")
+    data["rubric"]["criteria"][0]["examples"].append("revoke it after the release")
+    path = tmp_path / "slipped-example.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = invoke("scenarios", "validate", "--examples", str(path))
+    assert result.exit_code == 0, result.stderr  # a warning: the file is still valid
+    assert "1 valid, 0 invalid" in result.stdout
+    assert "examples: 9 of 10 read as their own criterion or mistake" in result.stdout
+    err = " ".join(result.stderr.split())
+    assert f"warning: {path}: rubric.criteria[revoke-now].examples[3]" in err
+    assert "(read as: wait-for-release)" in err
+
+
 def _write_bad(tmp_path: Path, make_scenario: Callable[..., dict]) -> Path:
     data = make_scenario(id="bad-one")
     data["rubric"]["criteria"][0]["critcal"] = True

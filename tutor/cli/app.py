@@ -22,6 +22,7 @@ from tutor.errors import InputError, TutorError
 from tutor.evals.grader_eval import DEV_FLOOR, RECALL_FLOOR, TEST_FLOOR
 from tutor.evals.judge_floors import JUDGE_FLOOR, RECONCILED_MARGIN
 from tutor.scenarios.loader import load_scenario, scenario_files, validate_all
+from tutor.scenarios.model import Scenario
 from tutor.settings import get_settings
 
 app = typer.Typer(
@@ -154,15 +155,42 @@ def scenarios_validate(
     path: Annotated[
         Path | None, typer.Argument(help="A file or folder; default: the library.")
     ] = None,
+    examples: Annotated[
+        bool,
+        typer.Option(
+            "--examples",
+            help="Also grade each rubric example on its own and warn about those the offline "
+            "grader does not read as their own criterion or mistake.",
+        ),
+    ] = False,
 ) -> None:
     """Check scenario files; every problem names the file and the field."""
     target = path or Context().settings.scenarios_dir
-    ok, errors = validate_all(scenario_files(target))
+    files = scenario_files(target)
+    ok, errors = validate_all(files)
     for e in errors:
         say_error(str(e))
     out.print(f"{len(ok)} valid, {len(errors)} invalid")
+    if examples and ok:
+        _check_examples(ok, {f.stem: f for f in files})  # a scenario's id is its file's name
     if errors:
         raise typer.Exit(1)
+
+
+def _check_examples(scenarios: list[Scenario], where: dict[str, Path]) -> None:
+    """Warn, per file and field, about rubric examples the grader does not read as their item."""
+    from tutor.grading import OfflineGrader
+    from tutor.grading.example_check import unread_examples
+
+    grader = OfflineGrader()
+    total = unread = 0
+    for scenario in scenarios:
+        total += sum(len(c.examples) for c in scenario.rubric.criteria)
+        total += sum(len(m.examples) for m in scenario.rubric.mistakes)
+        for example in unread_examples(scenario, grader):
+            unread += 1
+            say_error(f"warning: {where[scenario.id]}: {example.message()}")
+    out.print(f"examples: {total - unread} of {total} read as their own criterion or mistake")
 
 
 @app.command()
