@@ -24,7 +24,15 @@ from tutor.grading.result import (
     MistakeVerdict,
     finalise,
 )
-from tutor.grading.text import DEFER, REF, Clause, analyse, concept_set, is_subordinate
+from tutor.grading.text import (
+    DEFER,
+    REF,
+    Clause,
+    analyse,
+    concept_set,
+    gives_a_reason,
+    is_subordinate,
+)
 from tutor.scenarios.model import Scenario
 
 COVERAGE = 0.6
@@ -223,7 +231,6 @@ def _refuses(concepts: frozenset[str]) -> bool:
 
 
 _TRAILING_REASON = re.compile(r"\W*(?:since|because)\b", re.IGNORECASE)
-_REASON_START = re.compile(r"\W*(?:since|because|as)\b", re.IGNORECASE)
 
 
 def _units(clauses: list[Clause]) -> list[_Unit]:
@@ -258,8 +265,7 @@ def _units(clauses: list[Clause]) -> list[_Unit]:
                     a.deferred or b.deferred,
                     a.conditional or b.conditional,
                     # "merge it because the tests are green": the reason describes, the pair decides
-                    a.hypothetical
-                    or (b.hypothetical and not (_REASON_START.match(b.text) and _says(a))),
+                    a.hypothetical or (b.hypothetical and not (gives_a_reason(b) and _says(a))),
                     ids[i] | ids[i + 1],
                     _context(clauses, i + 1, REF in a.concepts | b.concepts),
                 )

@@ -740,6 +740,11 @@ _SUBORDINATE = re.compile(
 )
 
 
+def gives_a_reason(clause: Clause) -> bool:
+    """Whether the clause opens as a reason ("because the tests are green", "since ...")."""
+    return _REASON.search(clause.text.lower()) is not None
+
+
 def is_subordinate(clause: Clause) -> bool:
     """Whether the clause opens as a reason, time or condition hanging off another clause."""
     return _SUBORDINATE.match(clause.text) is not None
