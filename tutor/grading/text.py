@@ -888,19 +888,19 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
     for i in range(1, len(works)):
         if deferred[i - 1] and _AFTER_THAT.search(expanded_cache[i]):
             deferred[i] = True
+        lead = [t for t in works[i].stems[:2] if t != "and"]
         # "The key stays active until he has moved the build on Monday, and then I deactivate
         # it": after the delay too.
         prior = i - 1 if works[i - 1].stems != ["and"] or i < 2 else i - 2
         if (
             deferred[prior]
             and works[prior].sentence == works[i].sentence
-            and [t for t in works[i].stems[:2] if t != "and"][:1] == ["then"]
+            and lead[:1] == ["then"]
             and not _IMMEDIATE.search(expanded_cache[i])
         ):
             deferred[i] = True
         # "We ship at 17:30 on the current key, then I deactivate it": after the release.
         # "Release first. At 17:35 I deactivate the key": the same, across a full stop.
-        lead = [t for t in works[i].stems[:2] if t != "and"]
         prev = works[i - 1]
         if (
             (lead[:1] == ["then"] and prev.sentence == works[i].sentence or "first" in prev.stems)
