@@ -81,6 +81,8 @@ class _Compiled:
     example_concepts: dict[str, tuple[tuple[frozenset[str], frozenset[str]], ...]]
     # The access key IDs each criterion names (``_key_ids``), for the embedding pool.
     key_ids: dict[str, frozenset[str]]
+    # The mistakes some example of which approves something.
+    approving: frozenset[str] = frozenset()
 
 
 def _weight(concept: str, lex: Lexicon) -> float:
@@ -174,6 +176,11 @@ def _compile(scenario: Scenario) -> _Compiled:
             if kind == "c"
         },
         key_ids={iid: ids_of[(kind, iid)] for kind, iid, _, _ in items if kind == "c"},
+        approving=frozenset(
+            iid
+            for kind, iid, _, _ in items
+            if kind == "m" and any("approve" in e.actions for e in examples((kind, iid)))
+        ),
     )
 
 
@@ -237,7 +244,8 @@ def _units(clauses: list[Clause]) -> list[_Unit]:
     """Each clause on its own (in order, so ``units[i]`` is ``clauses[i]``), then each pair of
     neighbours in one sentence."""
     ids = [_key_ids(c.text) for c in clauses]
-    context = [_context(clauses, i, REF in c.concepts) for i, c in enumerate(clauses)]
+    so_far = _words_so_far(clauses)
+    context = [so_far[i] if REF in c.concepts else frozenset() for i, c in enumerate(clauses)]
     units = [
         _Unit(
             c.start,
@@ -267,25 +275,22 @@ def _units(clauses: list[Clause]) -> list[_Unit]:
                     # "merge it because the tests are green": the reason describes, the pair decides
                     a.hypothetical or (b.hypothetical and not (gives_a_reason(b) and _says(a))),
                     ids[i] | ids[i + 1],
-                    _context(clauses, i + 1, REF in a.concepts | b.concepts),
+                    so_far[i + 1] if REF in a.concepts | b.concepts else frozenset(),
                 )
             )
     return units
 
 
-def _context(clauses: list[Clause], i: int, pronoun: bool) -> frozenset[str]:
-    """The plain words of clause ``i``'s sentence up to its end, for a unit that says "it" or
-    "its" (``pronoun``)."""
-    if not pronoun:
-        return frozenset()
-    sentence = clauses[i].sentence
-    return frozenset(
-        c
-        for clause in clauses[: i + 1]
-        if clause.sentence == sentence
-        for c in clause.concepts
-        if c.startswith("w:")
-    )
+def _words_so_far(clauses: list[Clause]) -> list[frozenset[str]]:
+    """For each clause, the plain words of its sentence up to its end: what "it" or "its" in
+    it can stand for."""
+    out: list[frozenset[str]] = []
+    for i, clause in enumerate(clauses):
+        words = frozenset(c for c in clause.concepts if c.startswith("w:"))
+        if i and clauses[i - 1].sentence == clause.sentence:
+            words |= out[-1]
+        out.append(words)
+    return out
 
 
 def _points_elsewhere(example: _Example, unit: _Unit) -> bool:
@@ -567,9 +572,7 @@ class OfflineGrader:
             read = _readings(lexical[verdict.id], near, verdict.id, pools[verdict.id], verdict.met)
             if read is not None:
                 reading.rows[verdict.id] = read[0]
-                pointed = clauses[readable[read[1]]]
-                reading.pointed[verdict.id] = pointed.text.strip()
-                reading.pointed_concepts[verdict.id] = pointed.concepts
+                reading.pointed[verdict.id] = clauses[readable[read[1]]]
         return reading
 
     def _calibrate(self, reading: _Reading) -> None:
@@ -581,8 +584,9 @@ class OfflineGrader:
                 continue  # nothing the embeddings could read: the rules decide
             met = self.calibration.met(row)
             if met and not verdict.met:
-                verdict.met, verdict.evidence = True, reading.pointed[verdict.id]
-                reading.embedded[verdict.id] = reading.pointed_concepts[verdict.id]
+                pointed = reading.pointed[verdict.id]
+                verdict.met, verdict.evidence = True, pointed.text.strip()
+                reading.embedded[verdict.id] = pointed.concepts
             elif verdict.met and not met:
                 verdict.met, verdict.evidence = False, ""
 
@@ -695,12 +699,7 @@ def _no_credit_for_an_approval(
     through the embeddings, a criterion one of whose examples refuses the approval: "approve
     OFF-2291 today" sits near "keep the OFF-2291 ticket open", but "do not approve OFF-2291 yet"
     says what that criterion means."""
-    approving = {
-        mid
-        for mid, examples in reading.compiled.mistakes
-        if any("approve" in e.actions for e in examples)
-    }
-    if not any(v.made and v.id in approving for v in mistakes):
+    if not any(v.made and v.id in reading.compiled.approving for v in mistakes):
         return
     for verdict in reading.criteria:
         concepts = reading.embedded.get(verdict.id)
@@ -773,8 +772,7 @@ class _Reading:
     units: list[_Unit]
     criteria: list[CriterionVerdict]
     rows: dict[str, dict[str, float]] = field(default_factory=dict)
-    pointed: dict[str, str] = field(default_factory=dict)
-    pointed_concepts: dict[str, frozenset[str]] = field(default_factory=dict)
+    pointed: dict[str, Clause] = field(default_factory=dict)
     # The concepts of the clause behind each criterion the embeddings granted.
     embedded: dict[str, frozenset[str]] = field(default_factory=dict)
     # Criteria whose only match the answer puts off, and the clause that puts it off.
