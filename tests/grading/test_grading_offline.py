@@ -544,6 +544,28 @@ def test_approving_earns_no_criterion_that_refuses_the_approval(grader) -> None:
     assert met(held, "hold-ticket")
 
 
+def test_a_step_the_learner_declines_is_not_earned_from_another_clause(grader) -> None:  # type: ignore[no-untyped-def]
+    # the embeddings place "the npm token or the database password that Jenkins stores" near
+    # rotating Jenkins' secrets; the learner has just said they will not
+    scenario = _library_scenario("vendor-jenkins-token-used-from-new-ip")
+    steps = (
+        "Revoke the buildco-svc token and disable the user right now, then call Giulia on the "
+        "number on file. I open an incident with security and check what /scriptText ran. "
+    )
+    declined = grader.grade(
+        scenario,
+        steps + "I'm not going to rotate the AWS keys, the npm token or the database password "
+        "that Jenkins stores; the token is dead already.",
+    )
+    assert not met(declined, "rotate-jenkins-secrets")
+    done = grader.grade(
+        scenario,
+        steps + "Then the AWS keys, the npm token and the database password that Jenkins "
+        "stores all get replaced.",
+    )
+    assert met(done, "rotate-jenkins-secrets")
+
+
 def test_a_step_with_its_reason_is_still_the_step(grader) -> None:  # type: ignore[no-untyped-def]
     # the reason clause only describes; the pair still decides to merge
     scenario = _library_scenario("coding-agent-wants-org-admin-pat")

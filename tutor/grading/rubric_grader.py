@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from tutor.grading import semantic
@@ -494,6 +494,7 @@ class OfflineGrader:
         _put_off_is_a_delay(scenario, reading, mistakes)
         _no_credit_from_a_mistake(scenario, criteria, mistakes)
         _no_credit_for_an_approval(reading, mistakes, self.lexicon)
+        _no_credit_for_a_declined_step(reading, answer, self.lexicon)
         return finalise(scenario, criteria, mistakes, flags, answer_id=answer_id, grader=self.name)
 
     def readings(self, scenario: Scenario, answer: str) -> dict[str, dict[str, float]]:
@@ -524,7 +525,7 @@ class OfflineGrader:
                 )
             else:
                 criteria.append(CriterionVerdict(id=cid, met=False))
-        reading = _Reading(compiled, units, criteria, put_off=put_off)
+        reading = _Reading(compiled, units, criteria, put_off=put_off, clauses=len(clauses))
         if not self.semantic:
             return reading
         urgent = {cid: imm for cid, _, imm in compiled.criteria}
@@ -710,6 +711,40 @@ def _no_credit_for_an_approval(
             verdict.met, verdict.evidence = False, ""
 
 
+# "I wouldn't", "we're not going to", "don't": the learner declining a step, not "no token goes
+# to his webmail", which refuses only where something goes.
+_DECLINES = re.compile(
+    r"\b(?:i|we)(?:'m|'d|'ll|'re| am| would| will| do| are| can| shall)?(?: not|n't| never)\b"
+    r"|\b(?:i|we) (?:won't|refuse|decline)\b|^\W*(?:don't|do not|never)\b",
+    re.IGNORECASE,
+)
+
+
+def _no_credit_for_a_declined_step(reading: _Reading, answer: str, lex: Lexicon) -> None:
+    """A step the answer declines in so many words ("I wouldn't report it to security
+    either") is not earned through the embeddings from another clause."""
+    examples = {cid: ex for cid, ex, _ in reading.compiled.criteria}
+    declining = []
+    for unit in reading.units[: reading.clauses]:
+        if unit.hypothetical or unit.conditional or not _DECLINES.search(_quote(answer, unit)):
+            continue
+        refused = {c[4:] for c in unit.concepts if c.startswith("NOT:") and lex.is_action(c[4:])}
+        if refused:
+            flipped = (unit.concepts - {"NOT:" + a for a in refused}) | refused
+            declining.append((refused, replace(unit, concepts=frozenset(flipped))))
+    if not declining:
+        return
+    for verdict in reading.criteria:
+        if not verdict.met or verdict.id not in reading.embedded:
+            continue
+        if any(
+            e.actions & refused and _coverage(e, unit, lex) >= COVERAGE
+            for refused, unit in declining
+            for e in examples[verdict.id]
+        ):
+            verdict.met, verdict.evidence = False, ""
+
+
 def _put_off_is_a_delay(
     scenario: Scenario, reading: _Reading, mistakes: list[MistakeVerdict]
 ) -> None:
@@ -777,3 +812,4 @@ class _Reading:
     embedded: dict[str, frozenset[str]] = field(default_factory=dict)
     # Criteria whose only match the answer puts off, and the clause that puts it off.
     put_off: dict[str, str] = field(default_factory=dict)
+    clauses: int = 0  # ``units[:clauses]`` are the single clauses
