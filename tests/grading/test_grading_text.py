@@ -689,3 +689,27 @@ def test_what_a_refusal_includes_is_refused_too() -> None:
     found = clauses("I decline the request, including the switch to All repositories.")
     assert "deny" in found[0]
     assert found[1] and all(c.startswith("NOT:") for c in found[1])
+
+
+@pytest.mark.parametrize(
+    ("text", "deferred"),
+    [
+        # "first thing" after a wait is first thing when the wait is over
+        (
+            "The key stays on until he has moved the build on Monday, then I kill it first thing.",
+            True,
+        ),
+        ("First thing, I kill it, then we talk about the build.", False),
+        # waiting for a batch, however the wait is introduced
+        ("As soon as the morning batch is done I'll revoke its sessions.", True),
+        ("As soon as I hang up I'll revoke its sessions.", False),
+        # a step joined on with no object of its own takes the time of the step it continues
+        ("The token I'll get revoked and cleaned out once the release is out.", True),
+        ("I revoke the token now and rotate the others once the release is out.", False),
+        # a condition that waits for a person to answer within a while
+        ("If he doesn't reply within the hour, I revoke the key.", True),
+        ("If the key is still active, I revoke it.", False),
+    ],
+)
+def test_more_waits_before_a_step(text: str, deferred: bool) -> None:
+    assert _deferred_with(text, "revoke") is deferred

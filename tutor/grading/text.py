@@ -272,7 +272,7 @@ _DEFERRAL = re.compile(
     r"end of (?:the )?(?:day|week|sprint|month)|eod|in the morning|after hours|down the line|"
     r"in a few (?:days|weeks)|some ?time|by then|in due course|around \d{1,2}[:.]\d{2})\b"
     r"|\bonce (?:that|this|it)(?: is|'s| has been)? over\b"
-    r"|\bonce (?:the |that |this |our )?(?:\w+ )?(?:batch|run|job|build|report|reports|invoices?|"
+    r"|\b(?:once|as soon as|when) (?:the |that |this |our )?(?:\w+ )?(?:batch|run|job|build|report|reports|invoices?|"
     r"review|meeting|window|freeze)(?:es)? (?:finish\w*|is done|are done|is over|are out|is out|"
     r"complete\w*|has run|ends?)\b"
     r"|\b(?:once|as soon as|the (?:minute|moment|second)) (?:the |we |it |they )?"
@@ -284,6 +284,7 @@ _DEFERRAL_GUARD = re.compile(
 )
 # "so I would disable it immediately": a neighbouring time phrase does not put this off.
 _IMMEDIATE = re.compile(r"\b(?:now|immediately|right away|straight away|at once|asap|first)\b")
+_FIRST_THING = re.compile(r"\bfirst thing\b")
 
 
 @dataclass(frozen=True)
@@ -520,6 +521,14 @@ _SOME_DAY = re.compile(r"\b(?:ever|in (?:the )?future|some ?day|again|eventually
 _AFTER_THAT = re.compile(r"\b(?:after (?:that|this|which)|afterwards?)\b")
 
 
+def _names_an_object(concepts: set[str], lex: Lexicon) -> bool:
+    """Whether a clause names a thing the lexicon knows, beyond its verbs and "it"."""
+    return any(
+        c not in (DEFER, REF) and not c.startswith(("w:", "NOT:w:")) and not lex.is_action(c)
+        for c in concepts
+    )
+
+
 def _leads_with_deferral(clause_lower: str, clock: int | None = None) -> bool:
     """Whether the clause is a time phrase ("after the release", "but only tomorrow", "at
     17:31") that can govern its neighbour, rather than a statement that mentions a time
@@ -556,6 +565,7 @@ _PERIOD_WORDS = re.compile(
 _IF_BY = re.compile(
     r"^\W*(?:if|unless)\b.*\bby (?:noon|midday|lunch|tonight|tomorrow|(?:the )?end of|eod|cob|"
     r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\b)"
+    r"|^\W*(?:if|unless)\b.*\bwithin (?:the |an |a |the next )?(?:\d+ )?(?:hours?|minutes?|mins?|day)\b"
 )
 
 
@@ -896,7 +906,8 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
             deferred[prior]
             and works[prior].sentence == works[i].sentence
             and lead[:1] == ["then"]
-            and not _IMMEDIATE.search(expanded_cache[i])
+            # "..., then I deactivate it first thing": first thing when the wait is over
+            and not _IMMEDIATE.search(_FIRST_THING.sub("", expanded_cache[i]))
         ):
             deferred[i] = True
         # "We ship at 17:30 on the current key, then I deactivate it": after the release.
@@ -999,6 +1010,18 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
                 and not _EVENT_WAITS.search(expanded_cache[i - 1])
             ):
                 deferred[i - 1] = True  # but "so the release can still go out, later today"
+                # "I'll get it revoked and cleaned out once the release is out": a step joined
+                # on with no object of its own shares its time with the step it continues.
+                k = i - 1
+                while (
+                    k > 0
+                    and works[k].stems[:1] in (["and"], ["or"])
+                    and works[k - 1].sentence == w.sentence
+                    and not _names_an_object(concept_sets[k], lex)
+                    and not _IMMEDIATE.search(expanded_cache[k - 1])
+                ):
+                    deferred[k - 1] = True
+                    k -= 1
         # "This evening I'll revoke the sessions and take staging out of the trust": a step
         # that opens with its time passes it on to the steps joined to it; one that opens the
         # sentence ("Once the batch finishes I block the sign-in, reset the password, ...")
