@@ -713,3 +713,33 @@ def test_what_a_refusal_includes_is_refused_too() -> None:
 )
 def test_more_waits_before_a_step(text: str, deferred: bool) -> None:
     assert _deferred_with(text, "revoke") is deferred
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        # the setup ends its sentence and the next one, opened by "But", rejects it
+        (
+            "The playbook answer is to revoke the key. But a sync job may still use it, so "
+            "I'm not going to switch it off.",
+            "revoke",
+        ),
+        # the setup carries its own reason, and the refusal comes a sentence later
+        (
+            "The by-the-book move would be to rotate the token because of the post, but that "
+            "means reinstalling the app. It has sat there for weeks, so I'm not going to.",
+            "rotate",
+        ),
+    ],
+)
+def test_a_step_set_up_to_be_rejected_across_a_sentence(text: str, concept: str) -> None:
+    assert f"NOT:{concept}" in clauses(text)[0]
+
+
+def test_a_setup_word_that_names_no_step_is_not_rejected() -> None:
+    text = (
+        "It would give CI a prod role because of a hidden comment, which is textbook "
+        "injection. But main has been red for hours, so switching the agent off right now "
+        "just adds noise."
+    )
+    assert "prompt_injection" in clauses(text)[2]

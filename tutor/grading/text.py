@@ -236,6 +236,7 @@ _HYPOTHETICAL = {
     "principl",
     "paper",
     "could",
+    "playbook",  # "the playbook answer is to deactivate it. But ..."
 }
 _CONCESSIVE_START = {"but", "howev", "though", "although"}
 _GERUND_START = re.compile(r"\W*[A-Za-z]+ing\b")
@@ -867,13 +868,25 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
                 prev.negated = [True] * len(prev.stems)
 
     # "Deactivating the key is the textbook move, but Grace says a sync job may use it and I
-    # don't want to break it": the reason against can come later in the sentence than "but".
+    # don't want to break it": the reason against can come later in the sentence than "but",
+    # and the setup can end the sentence before ("The playbook answer is to deactivate it.
+    # But ..., so I'm not going to switch it off") or carry its own reason ("... to regenerate
+    # the token because of Mia's post, but ...").
     for i, w in enumerate(works[1:], start=1):
-        prev = works[i - 1]
+        if not (w.stems[:1] and w.stems[0] in _CONCESSIVE_START):
+            continue
+        j = i - 1
+        while j > 0 and works[j].sentence == w.sentence and _REASON.search(works[j].text.lower()):
+            j -= 1
+        prev = works[j]
+        opens = (
+            j == i - 1
+            and prev.sentence == w.sentence - 1
+            # a step set up to be rejected, not "..., which is textbook injection."
+            and any(lex.is_action(c) for c in _concepts(prev.stems, prev.negated, lex))
+        )
         if (
-            w.stems[:1]
-            and w.stems[0] in _CONCESSIVE_START
-            and prev.sentence == w.sentence
+            (prev.sentence == w.sentence or opens)
             and _HYPOTHETICAL & set(prev.stems)
             and not any(prev.negated)
             and any(
@@ -881,6 +894,15 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
                 for later in works[i:]
                 if later.sentence == w.sentence
             )
+            or any(
+                # "..., but that means reinstalling the app. ..., so I'm not going to."
+                any(later.negated) and _FIRST_PERSON & set(later.stems)
+                for later in works[i:]
+                if later.sentence == w.sentence + 1
+            )
+            and prev.sentence == w.sentence
+            and _HYPOTHETICAL & set(prev.stems)
+            and not any(prev.negated)
         ):
             prev.negated = [True] * len(prev.stems)
 
