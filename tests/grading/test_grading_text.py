@@ -743,3 +743,17 @@ def test_a_setup_word_that_names_no_step_is_not_rejected() -> None:
         "just adds noise."
     )
     assert "prompt_injection" in clauses(text)[2]
+
+
+@pytest.mark.parametrize(
+    ("text", "revokes"),
+    [
+        ("Switch AKIAIOSFODNN7EXAMPLE off in IAM right now.", True),
+        ("Turn the old token off.", True),
+        # around anything but a credential the phrase stays apart: the -3 measured when every
+        # "switch ... off" meant revoking
+        ("Switch the branch rule off for five minutes.", False),
+    ],
+)
+def test_switching_a_credential_off_revokes_it(text: str, revokes: bool) -> None:
+    assert ("revoke" in clauses(text)[0]) is revokes

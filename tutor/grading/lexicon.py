@@ -54,6 +54,9 @@ class Lexicon:
     # Phrasal verbs whose object may sit between verb and particle ("turn IAM-7731 down"):
     # (verb, particle) -> concepts.
     split_phrases: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    # Phrasal verbs split only around a named thing ("switch the old key off", never "switch
+    # the rule off"): (verb, particle) -> {concept: what the words between must name}.
+    split_around: dict[tuple[str, str], dict[str, frozenset[str]]] = field(default_factory=dict)
 
     def flips(self, concept: str) -> bool:
         """Whether negation changes this concept's meaning (actions and qualities do)."""
@@ -96,6 +99,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     words: dict[str, set[str]] = {}
     phrases: dict[tuple[str, ...], set[str]] = {}
     split: dict[tuple[str, str], set[str]] = {}
+    around: dict[tuple[str, str], dict[str, set[str]]] = {}
     negated: dict[str, str] = {}
     overridden = {str(k) for k in data.get("word_overrides") or {}}
     for concept, spec in data["concepts"].items():
@@ -108,6 +112,14 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
                 raise ValueError(f"{path}: split phrase {phrase!r} of {concept} is not two words")
             split.setdefault((pair[0], pair[1]), set()).add(concept)
             phrases.setdefault(pair, set()).add(concept)  # and with nothing in between
+        for needed, listed in (spec.get("split_phrases_around") or {}).items():
+            for phrase in listed:
+                pair = _stem_phrase(phrase, overridden)
+                if len(pair) != 2:
+                    raise ValueError(
+                        f"{path}: split phrase {phrase!r} of {concept} is not two words"
+                    )
+                around.setdefault((pair[0], pair[1]), {}).setdefault(concept, set()).add(needed)
         for phrase in spec.get("phrases", []):
             key = _stem_phrase(phrase, overridden)
             if len(key) == 1:
@@ -134,4 +146,5 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         abbreviations={str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()},
         max_phrase=max((len(k) for k in (*phrases, *ignored)), default=1),
         split_phrases={k: frozenset(v) for k, v in split.items()},
+        split_around={k: {c: frozenset(n) for c, n in v.items()} for k, v in around.items()},
     )

@@ -411,6 +411,10 @@ def _concepts(stems: list[str], negated: list[bool], lex: Lexicon) -> set[str]:
         for j in _particle_places(stems, i):
             for concept in lex.split_phrases.get((s, stems[j]), ()):
                 add(concept, negated[i])  # "take the workflows permission off"
+            for concept, needed in lex.split_around.get((s, stems[j]), {}).items():
+                between = _concepts(stems[i + 1 : j], [False] * (j - i - 1), lex)
+                if needed & between:
+                    add(concept, negated[i])  # "switch AKIA... off", not "switch the rule off"
         if s in lex.words:
             for concept in lex.words[s]:
                 add(concept, negated[i])
