@@ -119,6 +119,12 @@ def test_what_follows_before_is_the_deadline_not_an_action() -> None:
     assert not any("delete" in c.concepts for c in found)
 
 
+def test_a_step_resumes_with_its_own_subject_after_the_deadline() -> None:
+    found = analyse("To get the mailer back before 17:00 I'll revoke the old key.")
+    assert "revoke" in found[0].concepts
+    assert "revoke" not in analyse("Snapshot it before anyone revokes the old key.")[0].concepts
+
+
 def test_first_thing_as_an_ordinal_is_not_a_deferral() -> None:
     assert not any(c.deferred for c in analyse("First thing: I disable the token."))
     assert any(c.deferred for c in analyse("I disable the token tomorrow morning."))

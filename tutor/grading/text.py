@@ -678,7 +678,13 @@ def _drop_deadline(stems: list[str]) -> list[str]:
         return stems
     at = stems.index("befor")
     if at > 0:
-        return stems[:at]
+        # "to get the mailer back before 17:00 I'll cut a new key": the step resumes with its
+        # own subject after the deadline (not "before anyone runs it", the event's subject)
+        resume = next(
+            (k for k in range(at + 2, len(stems)) if stems[k] in _FIRST_PERSON - {"us", "my"}),
+            None,
+        )
+        return stems[:at] + (stems[resume:] if resume is not None else [])
     resume = next((k for k in range(2, len(stems)) if stems[k] in _NEW_SUBJECT), len(stems))
     return stems[resume:]
 
