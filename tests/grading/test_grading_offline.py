@@ -571,3 +571,13 @@ def test_a_step_with_its_reason_is_still_the_step(grader) -> None:  # type: igno
     scenario = _library_scenario("coding-agent-wants-org-admin-pat")
     grade = grader.grade(scenario, "Just merge PR 88 because the unit tests are green.")
     assert made(grade, "merge-unread")
+
+
+def test_granting_the_workflows_permission_to_the_app_is_the_broad_scope_mistake(grader) -> None:  # type: ignore[no-untyped-def]
+    # a GitHub App permission, in the words of its settings page, not a PAT scope
+    scenario = _library_scenario("triage-agent-wants-non-expiring-pat")
+    steps = "AR-5120 rejected: no classic PAT. The client fetches a new installation token hourly. "
+    grade = grader.grade(scenario, steps + "I would add Workflows write to the app though.")
+    assert made(grade, "grant-broad-scopes")
+    kept = grader.grade(scenario, steps + "The app keeps issues write only, no workflows write.")
+    assert not made(kept, "grant-broad-scopes")

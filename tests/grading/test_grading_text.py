@@ -39,6 +39,8 @@ def test_negation_stops_at_a_new_subject() -> None:
         "Revoking would be overkill",
         "revoking the key is unnecessary",
         "force-pushing does not help",
+        "Revoking the key alone fixes nothing",
+        "revoking it on its own achieves nothing",
     ],
 )
 def test_rejection_after_the_action(text: str) -> None:

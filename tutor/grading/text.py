@@ -127,6 +127,13 @@ _POST_REJECTION = [
         "not justified",
         "adds noise",  # "pausing the agent right now just adds noise"
         "as bad as",
+        # "deleting the file alone fixes nothing"
+        "fixes nothing",
+        "achieves nothing",
+        "does nothing",
+        "changes nothing",
+        "solves nothing",
+        "helps nothing",
     )
 ]
 # Adverbs that sit inside a cue without changing it ("does not really fix it").
