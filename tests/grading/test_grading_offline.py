@@ -581,3 +581,17 @@ def test_granting_the_workflows_permission_to_the_app_is_the_broad_scope_mistake
     assert made(grade, "grant-broad-scopes")
     kept = grader.grade(scenario, steps + "The app keeps issues write only, no workflows write.")
     assert not made(kept, "grant-broad-scopes")
+
+
+def test_a_step_weighed_in_a_counterfactual_is_not_taken(grader) -> None:  # type: ignore[no-untyped-def]
+    scenario = _library_scenario("helpdesk-call-for-backup-account-vault-access")
+    weighed = grader.grade(
+        scenario,
+        "He is not getting into the safe. People call in a rush every Monday, if I flagged "
+        "every pushy caller to the SOC they would drown.",
+    )
+    assert not met(weighed, "report-vishing")
+    taken = grader.grade(
+        scenario, "He is not getting into the safe. I flag the pushy caller to the SOC."
+    )
+    assert met(taken, "report-vishing")

@@ -237,6 +237,9 @@ def _refuses(concepts: frozenset[str]) -> bool:
     return "deny" in concepts or any(c.startswith("NOT:") for c in concepts)
 
 
+_COUNTERFACTUAL = re.compile(
+    r"(?:^\W*|[,;:]\s*)if\b[^.]*\b(?:would|could)\b", re.IGNORECASE | re.DOTALL
+)
 _TRAILING_REASON = re.compile(r"\W*(?:since|because)\b", re.IGNORECASE)
 
 
@@ -512,9 +515,13 @@ class OfflineGrader:
         criteria: list[CriterionVerdict] = []
         put_off: dict[str, str] = {}
         lexical: dict[str, float] = {}
+        # "if I flagged every pushy caller, the SOC would drown" weighs a step it does not take
+        deciding = [
+            u for u in units if not (u.hypothetical and _COUNTERFACTUAL.search(_quote(answer, u)))
+        ]
         for cid, examples, immediate in compiled.criteria:
             hit, deferred, lexical[cid] = _best(
-                examples, units, lex, allow_deferred=not immediate, refusal=refusal[cid]
+                examples, deciding, lex, allow_deferred=not immediate, refusal=refusal[cid]
             )
             if hit is not None:
                 criteria.append(CriterionVerdict(id=cid, met=True, evidence=_quote(answer, hit)))
