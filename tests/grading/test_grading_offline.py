@@ -595,3 +595,12 @@ def test_a_step_weighed_in_a_counterfactual_is_not_taken(grader) -> None:  # typ
         scenario, "He is not getting into the safe. I flag the pushy caller to the SOC."
     )
     assert met(taken, "report-vishing")
+
+
+def test_a_step_on_the_pod_is_not_the_step_on_production(grader) -> None:  # type: ignore[no-untyped-def]
+    # "deny" and "policy" match "deny the role on acme-media-prod", but the pod is in staging
+    scenario = _library_scenario("staging-miner-reaches-prod-bucket")
+    pod = grader.grade(scenario, "I put a deny-all network policy on the pod.")
+    assert not met(pod, "cut-staging-off-prod")
+    prod = grader.grade(scenario, "I put a deny for the role on acme-media-prod right now.")
+    assert met(prod, "cut-staging-off-prod")

@@ -323,7 +323,7 @@ def _carried(clause: Clause, before: Clause | None) -> frozenset[str]:
         or "production" in clause.concepts  # "deleting that key on acme-prod" names its own
     ):
         return frozenset()
-    return before.concepts & _CARRIED
+    return before.concepts & _NON_PRODUCTION
 
 
 _BARE_REFUSAL = frozenset({"deny"})
@@ -336,7 +336,9 @@ _SAFEGUARDS = frozenset(
 
 
 _HAZARDS = frozenset({"long_lived", "admin", "reuse", "bypass", "mfa_bypass", "implicit_flow"})
-_CARRIED = frozenset({"non_production", "sandbox"})
+# Places outside production: what "it" carries along ("its token" of a test-workspace app),
+# and where a step on production cannot be taking place.
+_NON_PRODUCTION = frozenset({"non_production", "sandbox"})
 
 
 _KEY_ID = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b", re.IGNORECASE)
@@ -373,6 +375,12 @@ def _coverage(
             return 1.0
     if _other_key(example.key_ids, unit.key_ids) or _points_elsewhere(example, unit):
         return 0.0  # deactivating AKIAI44QH8DHBEXAMPLE is not deactivating AKIAIOSFODNN7EXAMPLE
+    if (
+        "production" in example.concepts
+        and "production" not in unit.concepts
+        and (_NON_PRODUCTION & unit.concepts)
+    ):
+        return 0.0  # "a deny-all network policy on the pod" denies nothing on acme-media-prod
     if example.actions == {DEFER}:
         # "Wait until the release is out before touching the key": timing alone is not enough;
         # the clause must also name most of what is being put off.
