@@ -41,6 +41,8 @@ def test_negation_stops_at_a_new_subject() -> None:
         "force-pushing does not help",
         "Revoking the key alone fixes nothing",
         "revoking it on its own achieves nothing",
+        "Rotating the live key mid-quarter is a nightmare",
+        "since swapping the secret mid-week is risky",
     ],
 )
 def test_rejection_after_the_action(text: str) -> None:

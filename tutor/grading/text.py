@@ -127,6 +127,9 @@ _POST_REJECTION = [
         "not justified",
         "adds noise",  # "pausing the agent right now just adds noise"
         "as bad as",
+        "is risky",  # "since swapping the secret mid-week is risky"
+        "be risky",
+        "nightmare",  # "rotating the Stripe key mid-quarter is a nightmare"
         # "deleting the file alone fixes nothing"
         "fixes nothing",
         "achieves nothing",
