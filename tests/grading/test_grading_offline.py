@@ -595,6 +595,13 @@ def test_a_step_weighed_in_a_counterfactual_is_not_taken(grader) -> None:  # typ
         scenario, "He is not getting into the safe. I flag the pushy caller to the SOC."
     )
     assert met(taken, "report-vishing")
+    # a fallback step is planned, not weighed
+    planned = grader.grade(
+        scenario,
+        "He is not getting into the safe, and if I cannot reach Daniel I would "
+        "check with his manager, Grace Lim.",
+    )
+    assert met(planned, "verify-callback")
 
 
 def test_a_step_on_the_pod_is_not_the_step_on_production(grader) -> None:  # type: ignore[no-untyped-def]

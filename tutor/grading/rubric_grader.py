@@ -237,8 +237,13 @@ def _refuses(concepts: frozenset[str]) -> bool:
     return "deny" in concepts or any(c.startswith("NOT:") for c in concepts)
 
 
+# "if I flagged every pushy caller, the SOC would drown": a past tense and "would" weigh a
+# step; "if I cannot reach him, I would check with his manager" plans one.
 _COUNTERFACTUAL = re.compile(
-    r"(?:^\W*|[,;:]\s*)if\b[^.]*\b(?:would|could)\b", re.IGNORECASE | re.DOTALL
+    r"(?:^\W*(?:(?:and|but|so)\s+)?|[,;:]\s*)if\s+(?:i|we)\s+"
+    r"(?:\w+ed|were|had|did|gave|told|sent|took|went|made|let|put|kept|left|paid)\b"
+    r"[^.]*\b(?:would|could)\b",
+    re.IGNORECASE | re.DOTALL,
 )
 _TRAILING_REASON = re.compile(r"\W*(?:since|because)\b", re.IGNORECASE)
 
