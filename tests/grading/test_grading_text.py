@@ -767,3 +767,9 @@ def test_a_setup_word_that_names_no_step_is_not_rejected() -> None:
 )
 def test_switching_a_credential_off_revokes_it(text: str, revokes: bool) -> None:
     assert ("revoke" in clauses(text)[0]) is revokes
+
+
+def test_not_go_and_do_refuses_the_step_not_the_clause_before() -> None:
+    found = clauses("Tell him to go via IT. I would not go and report him to security though.")
+    assert "notify" in found[0]
+    assert "NOT:notify" in found[2]

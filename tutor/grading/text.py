@@ -681,6 +681,17 @@ _BARE_NO_WORDS = {
 _CONSIDERED = {"thought", "consid", "tempt", "contempl"}
 
 
+def _goes_and(works: list[_Work], i: int) -> bool:
+    """Whether clause ``i`` is a refused "go" or "try" whose step is the next clause: "I would
+    not go and report him" refuses the report, not the clause before."""
+    return (
+        i + 1 < len(works)
+        and works[i + 1].sentence == works[i].sentence
+        and works[i + 1].stems[:1] == ["and"]
+        and works[i].stems[-2:] in (["not", "go"], ["not", "tri"], ["never", "go"])
+    )
+
+
 def _drop_deadline(stems: list[str]) -> list[str]:
     """Drop the event an action must beat: "snapshot it before anyone runs terraform destroy"
     and "before I reply I suspend the app" do not destroy or reply."""
@@ -843,7 +854,7 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
         if _not_until(w, expanded_cache[i], lex):
             # "I would not disable the key before hearing from Viktor": later, not never.
             w.deferred = True
-        elif _mark_negation(w, lex) == "anaphoric":
+        elif _mark_negation(w, lex) == "anaphoric" and not _goes_and(works, i):
             # Reject the nearest earlier clause that says something ("..., so instead of that").
             for prev in reversed(works[:i]):
                 if _has_concept(prev.stems, lex):
@@ -873,6 +884,8 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
             and works[i - 1].sentence == w.sentence
         ):
             w.negated = [True] * len(w.stems)  # "I'm not checking it out and reading it either"
+        if i > 0 and not any(w.negated) and _goes_and(works, i - 1):
+            w.negated = [True] * len(w.stems)  # "I would not go and report him to security"
         if w.stems[-2:] == ["or", "not"]:
             w.negated = [True] * len(
                 w.stems
