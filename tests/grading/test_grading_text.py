@@ -773,3 +773,8 @@ def test_not_go_and_do_refuses_the_step_not_the_clause_before() -> None:
     found = clauses("Tell him to go via IT. I would not go and report him to security though.")
     assert "notify" in found[0]
     assert "NOT:notify" in found[2]
+
+
+@pytest.mark.parametrize("text", ["put it in RELBOT_GH_TOKEN", "drop it into the CI secret"])
+def test_putting_a_token_somewhere_hands_it_over(text: str) -> None:
+    assert "share" in concept_set(text)
