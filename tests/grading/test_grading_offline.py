@@ -655,3 +655,17 @@ def test_the_mistake_named_is_the_one_made(grader) -> None:  # type: ignore[no-u
         "approval though, so Ana ships 4.12 by hand.",
     )
     assert not made(waits, "let-agent-decide")
+
+
+def test_deleting_the_copy_after_rotating_the_key_is_not_cleanup_instead(grader) -> None:  # type: ignore[no-untyped-def]
+    scenario = _library_scenario("coding-agent-wants-prod-key-in-staging")
+    rotated = grader.grade(
+        scenario,
+        "Denied. I disable that orders-reader key in acme-prod, create a replacement and update "
+        "the real consumers, then delete the file.",
+    )
+    assert not made(rotated, "delete-file-as-fix")
+    only = grader.grade(
+        scenario, "Denied. I'll delete the key file from /tmp, no need to rotate it."
+    )
+    assert made(only, "delete-file-as-fix")
