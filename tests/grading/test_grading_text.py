@@ -778,3 +778,9 @@ def test_not_go_and_do_refuses_the_step_not_the_clause_before() -> None:
 @pytest.mark.parametrize("text", ["put it in RELBOT_GH_TOKEN", "drop it into the CI secret"])
 def test_putting_a_token_somewhere_hands_it_over(text: str) -> None:
     assert "share" in concept_set(text)
+
+
+def test_the_nightly_build_creates_nothing() -> None:
+    # in this field "build" is mostly the noun: "the nightly build will fail"
+    assert "create" not in concept_set("The nightly build will fail.")
+    assert "create" in concept_set("Create a role for the build.")
