@@ -748,7 +748,7 @@ def _no_credit_for_a_declined_step(reading: _Reading, answer: str, lex: Lexicon)
     for unit in reading.units[: reading.clauses]:
         if unit.hypothetical or unit.conditional or not _DECLINES.search(_quote(answer, unit)):
             continue
-        refused = {c[4:] for c in unit.concepts if c.startswith("NOT:") and lex.is_action(c[4:])}
+        refused = _refused(unit.concepts, lex)
         if refused:
             flipped = (unit.concepts - {"NOT:" + a for a in refused}) | refused
             declining.append((refused, replace(unit, concepts=frozenset(flipped))))
