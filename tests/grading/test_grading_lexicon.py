@@ -63,11 +63,14 @@ def test_a_refused_phrasal_verb_is_refused() -> None:
     assert "NOT:delete" in found and "delete" not in found
 
 
-def test_a_split_phrase_must_be_two_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "entry",
+    ["split_phrases: ['turn it off']", "split_phrases_around: {credential: ['turn it off']}"],
+)
+def test_a_split_phrase_must_be_two_words(tmp_path, entry: str) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "lexicon.yaml"
     bad.write_text(
-        "concepts:\n  revoke:\n    split_phrases: ['turn it off']\n"
-        "actions: [revoke]\nqualities: []\nstopwords: []\n",
+        f"concepts:\n  revoke:\n    {entry}\nactions: [revoke]\nqualities: []\nstopwords: []\n",
         encoding="utf-8",
     )
     with pytest.raises(ValueError, match="turn it off"):

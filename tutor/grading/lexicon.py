@@ -93,6 +93,15 @@ def _stem_phrase(phrase: str, overrides: Collection[str] = ()) -> tuple[str, ...
     )
 
 
+def _verb_and_particle(
+    phrase: str, concept: str, path: Path, overridden: Collection[str]
+) -> tuple[str, str]:
+    pair = _stem_phrase(phrase, overridden)
+    if len(pair) != 2:
+        raise ValueError(f"{path}: split phrase {phrase!r} of {concept} is not two words")
+    return pair[0], pair[1]
+
+
 @lru_cache(maxsize=1)
 def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -107,19 +116,13 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
             for token in _stem_phrase(str(word)):
                 words.setdefault(token, set()).add(concept)
         for phrase in spec.get("split_phrases", []):
-            pair = _stem_phrase(phrase, overridden)
-            if len(pair) != 2:
-                raise ValueError(f"{path}: split phrase {phrase!r} of {concept} is not two words")
-            split.setdefault((pair[0], pair[1]), set()).add(concept)
+            pair = _verb_and_particle(phrase, concept, path, overridden)
+            split.setdefault(pair, set()).add(concept)
             phrases.setdefault(pair, set()).add(concept)  # and with nothing in between
         for needed, listed in (spec.get("split_phrases_around") or {}).items():
             for phrase in listed:
-                pair = _stem_phrase(phrase, overridden)
-                if len(pair) != 2:
-                    raise ValueError(
-                        f"{path}: split phrase {phrase!r} of {concept} is not two words"
-                    )
-                around.setdefault((pair[0], pair[1]), {}).setdefault(concept, set()).add(needed)
+                pair = _verb_and_particle(phrase, concept, path, overridden)
+                around.setdefault(pair, {}).setdefault(concept, set()).add(needed)
         for phrase in spec.get("phrases", []):
             key = _stem_phrase(phrase, overridden)
             if len(key) == 1:
