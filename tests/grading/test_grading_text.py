@@ -760,6 +760,8 @@ def test_a_setup_word_that_names_no_step_is_not_rejected() -> None:
     [
         ("Switch AKIAIOSFODNN7EXAMPLE off in IAM right now.", True),
         ("Turn the old token off.", True),
+        # "it" is the thing under discussion, here the extension
+        ("So I'm switching it off right now.", True),
         # around anything but a credential the phrase stays apart: the -3 measured when every
         # "switch ... off" meant revoking
         ("Switch the branch rule off for five minutes.", False),
