@@ -786,3 +786,16 @@ def test_the_nightly_build_creates_nothing() -> None:
     # in this field "build" is mostly the noun: "the nightly build will fail"
     assert "create" not in concept_set("The nightly build will fail.")
     assert "create" in concept_set("Create a role for the build.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the batch is "through", not only "done"
+        "Once the morning batch is through I block its sign-in, reset it and revoke its tokens.",
+        # what the condition negates is not the release the step waits for
+        "As long as nothing weird shows up we let the 17:30 release go out, then I revoke the key.",
+    ],
+)
+def test_still_more_waits_before_a_step(text: str) -> None:
+    assert _deferred_with(text, "revoke")

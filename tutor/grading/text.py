@@ -285,6 +285,7 @@ _DEFERRAL = re.compile(
     r"|\bonce (?:that|this|it)(?: is|'s| has been)? over\b"
     r"|\b(?:once|as soon as|when) (?:the |that |this |our )?(?:\w+ )?(?:batch|run|job|build|report|reports|invoices?|"
     r"review|meeting|window|freeze)(?:es)? (?:finish\w*|is done|are done|is over|are out|is out|"
+    r"is through|are through|"
     r"complete\w*|has run|ends?)\b"
     r"|\b(?:once|as soon as|the (?:minute|moment|second)) (?:the |we |it |they )?"
     r"(?:[\w:.]+ )?(?:release|deploy|ship|launch|demo|freeze|go live)\w*"
@@ -973,7 +974,9 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
             and acts[i]
             and _SHIPS & set(prev.stems)
             and not _STEPS & concept_sets[i - 1]
-            and not any(prev.negated)
+            # "as long as nothing weird shows up we let the release go out": the release is
+            # not what is negated
+            and not any(n and s in _SHIPS for s, n in zip(prev.stems, prev.negated, strict=True))
             and not _IMMEDIATE.search(expanded_cache[i])
         ):
             deferred[i] = True
