@@ -799,3 +799,12 @@ def test_the_nightly_build_creates_nothing() -> None:
 )
 def test_still_more_waits_before_a_step(text: str) -> None:
     assert _deferred_with(text, "revoke")
+
+
+def test_an_acknowledgement_is_not_the_clause_a_refusal_points_back_to() -> None:
+    # "I know" is not "let them know": the refusal reaches back past it to the set-up step
+    found = clauses(
+        "The playbook answer is to revoke the key, I know. I'm not going to do that yet."
+    )
+    assert "NOT:revoke" in found[0] and "revoke" not in found[0]
+    assert found[1] == frozenset()

@@ -682,6 +682,10 @@ _BARE_NO_WORDS = {
 _CONSIDERED = {"thought", "consid", "tempt", "contempl"}
 
 
+# A clause that only acknowledges the other side: "The playbook answer is X, I know."
+_ACKNOWLEDGEMENTS = {("i", "know"), ("we", "know"), ("i", "get", "it"), ("i", "understand")}
+
+
 def _goes_and(works: list[_Work], i: int) -> bool:
     """Whether clause ``i`` is a refused "go" or "try" whose step is the next clause: "I would
     not go and report him" refuses the report, not the clause before."""
@@ -831,6 +835,8 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
             if s not in _FILLERS
         ]
         stems = _drop_deadline(stems)
+        if tuple(stems) in _ACKNOWLEDGEMENTS:
+            stems = []  # "..., I know." concedes a point; it tells nobody anything
         works.append(_Work(start, end, raw, sentence, stems, [False] * len(stems)))
 
     for i, w in enumerate(works):
