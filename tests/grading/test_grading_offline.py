@@ -681,3 +681,16 @@ def test_not_another_year_refuses_the_exception(grader) -> None:  # type: ignore
     assert not met(
         grader.grade(scenario, "Sven, fine, give these another year."), "refuse-exception"
     )
+
+
+def test_the_wildcard_proposed_without_a_verb_is_still_the_wildcard(grader) -> None:  # type: ignore[no-untyped-def]
+    scenario = _library_scenario("github-oidc-role-missing-sub-condition")
+    proposed = grader.grade(scenario, "Priya, make it a StringLike on repo:acme/* for the sub.")
+    assert made(proposed, "wildcard-sub")
+    # what the wildcard would do is a reason against it, not a proposal
+    explained = grader.grade(
+        scenario,
+        "Block the merge. Pin sub to repo:acme/web-frontend:ref:refs/heads/main with "
+        "StringEquals; a wildcard like repo:acme/* would let every repo in.",
+    )
+    assert not made(explained, "wildcard-sub")

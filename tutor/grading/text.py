@@ -805,7 +805,13 @@ def _not_a_step(lower: str, stems: list[str]) -> bool:
     if _NOBODY.search(lower) or _TOPIC.search(lower):
         return True
     mine = bool(_FIRST_PERSON & set(stems))
-    return not mine and bool(_OTHERS_DID.search(lower) or _REASON.search(lower))
+    return not mine and bool(
+        _OTHERS_DID.search(lower) or _REASON.search(lower) or _WOULD_LET.search(lower)
+    )
+
+
+# "a wildcard like repo:acme/* would let every repo in": what a thing would do, a consequence
+_WOULD_LET = re.compile(r"\b(?:would|could)\s+(?:let|allow|give|mean|expose|open)\b")
 
 
 def _describes_others(stems: list[str]) -> bool:
