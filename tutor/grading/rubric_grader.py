@@ -163,13 +163,14 @@ def _compile(scenario: Scenario) -> _Compiled:
     def examples(key: tuple[str, str]) -> tuple[_Example, ...]:
         return tuple(e for e in (build(c, ids_of[key], names_of[key]) for c in sets[key]) if e)
 
+    mistakes = tuple((iid, examples(("m", iid))) for kind, iid, _, _ in items if kind == "m")
     return _Compiled(
         criteria=tuple(
             (iid, examples(("c", iid)), immediate)
             for kind, iid, _, immediate in items
             if kind == "c"
         ),
-        mistakes=tuple((iid, examples(("m", iid))) for kind, iid, _, _ in items if kind == "m"),
+        mistakes=mistakes,
         example_concepts={
             iid: tuple((c, _refused(c, lex)) for c in sets[(kind, iid)])
             for kind, iid, _, _ in items
@@ -177,9 +178,7 @@ def _compile(scenario: Scenario) -> _Compiled:
         },
         key_ids={iid: ids_of[(kind, iid)] for kind, iid, _, _ in items if kind == "c"},
         approving=frozenset(
-            iid
-            for kind, iid, _, _ in items
-            if kind == "m" and any("approve" in e.actions for e in examples((kind, iid)))
+            iid for iid, built in mistakes if any("approve" in e.actions for e in built)
         ),
     )
 
@@ -222,13 +221,17 @@ def _refused(concepts: frozenset[str], lex: Lexicon) -> frozenset[str]:
 _ENDINGS = frozenset({"revoke", "rotate", "delete", "offboard", "kill_switch"})
 
 
-def _elsewhere(example: frozenset[str], unit: frozenset[str]) -> bool:
-    """Whether a clause names only non-production where the mistake needs production, or only
-    production where the mistake moves something between the two."""
-    if "production" in example and "production" not in unit and "non_production" in unit:
-        return True
-    # "Lets the production key be used from staging" crosses environments; "update the
-    # production deployment that uses it" stays in one.
+def _outside_production(example: frozenset[str], unit: frozenset[str]) -> bool:
+    """Whether a clause names only places outside production where the example names
+    production: "a deny-all network policy on the pod" denies nothing on acme-media-prod, and
+    "run it in staging with staging credentials" uses no production key."""
+    return "production" in example and "production" not in unit and bool(unit & _NON_PRODUCTION)
+
+
+def _crosses_elsewhere(example: frozenset[str], unit: frozenset[str]) -> bool:
+    """Whether a clause names only production where the mistake moves something between
+    production and elsewhere: "lets the production key be used from staging" crosses
+    environments; "update the production deployment that uses it" stays in one."""
     crosses = {"production", "non_production"} <= example
     return crosses and "production" in unit and "non_production" not in unit
 
@@ -380,12 +383,8 @@ def _coverage(
             return 1.0
     if _other_key(example.key_ids, unit.key_ids) or _points_elsewhere(example, unit):
         return 0.0  # deactivating AKIAI44QH8DHBEXAMPLE is not deactivating AKIAIOSFODNN7EXAMPLE
-    if (
-        "production" in example.concepts
-        and "production" not in unit.concepts
-        and (_NON_PRODUCTION & unit.concepts)
-    ):
-        return 0.0  # "a deny-all network policy on the pod" denies nothing on acme-media-prod
+    if _outside_production(example.concepts, unit.concepts):
+        return 0.0
     if example.actions == {DEFER}:
         # "Wait until the release is out before touching the key": timing alone is not enough;
         # the clause must also name most of what is being put off.
@@ -645,8 +644,8 @@ class OfflineGrader:
                         continue
                     if _refuses(unit.concepts) and not _refuses(example.concepts):
                         continue  # "secrets don't travel through Slack" sends nothing
-                    if _elsewhere(example.concepts, unit.concepts):
-                        continue  # "run it in staging with staging credentials" uses no prod key
+                    if _crosses_elsewhere(example.concepts, unit.concepts):
+                        continue  # "update the production deployment that uses it"
                     cov = _coverage(example, unit, lex, safeguards=True)
                     if cov >= MISTAKE_COVERAGE and cov > best_criterion[unit]:
                         candidates[unit] = max(cov, candidates.get(unit, 0.0))

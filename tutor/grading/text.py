@@ -925,31 +925,27 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
         while j > 0 and works[j].sentence == w.sentence and _REASON.search(works[j].text.lower()):
             j -= 1
         prev = works[j]
+        if not _HYPOTHETICAL & set(prev.stems) or any(prev.negated):
+            continue
+        same = prev.sentence == w.sentence
         opens = (
             j == i - 1
             and prev.sentence == w.sentence - 1
             # a step set up to be rejected, not "..., which is textbook injection."
             and any(lex.is_action(c) for c in _concepts(prev.stems, prev.negated, lex))
         )
-        if (
-            (prev.sentence == w.sentence or opens)
-            and _HYPOTHETICAL & set(prev.stems)
-            and not any(prev.negated)
-            and any(
-                any(later.negated) or later.deferred or _KEEPS_GOING & set(later.stems)
-                for later in works[i:]
-                if later.sentence == w.sentence
-            )
-            or any(
-                # "..., but that means reinstalling the app. ..., so I'm not going to."
-                any(later.negated) and _FIRST_PERSON & set(later.stems)
-                for later in works[i:]
-                if later.sentence == w.sentence + 1
-            )
-            and prev.sentence == w.sentence
-            and _HYPOTHETICAL & set(prev.stems)
-            and not any(prev.negated)
-        ):
+        against_here = (same or opens) and any(
+            any(later.negated) or later.deferred or _KEEPS_GOING & set(later.stems)
+            for later in works[i:]
+            if later.sentence == w.sentence
+        )
+        # "..., but that means reinstalling the app. ..., so I'm not going to."
+        against_next = same and any(
+            any(later.negated) and _FIRST_PERSON & set(later.stems)
+            for later in works[i:]
+            if later.sentence == w.sentence + 1
+        )
+        if against_here or against_next:
             prev.negated = [True] * len(prev.stems)
 
     concept_sets = [_concepts(w.stems, w.negated, lex) for w in works]
