@@ -180,13 +180,12 @@ def scenarios_validate(
 def _check_examples(scenarios: list[Scenario], where: dict[str, Path]) -> None:
     """Warn, per file and field, about rubric examples the grader does not read as their item."""
     from tutor.grading import OfflineGrader
-    from tutor.grading.example_check import unread_examples
+    from tutor.grading.example_check import example_count, unread_examples
 
     grader = OfflineGrader()
     total = unread = 0
     for scenario in scenarios:
-        total += sum(len(c.examples) for c in scenario.rubric.criteria)
-        total += sum(len(m.examples) for m in scenario.rubric.mistakes)
+        total += example_count(scenario)
         for example in unread_examples(scenario, grader):
             unread += 1
             say_error(f"warning: {where[scenario.id]}: {example.message()}")

@@ -28,13 +28,22 @@ class UnreadExample:
         return f'{self.field}: "{self.text}" does not read as its own item (read as: {read})'
 
 
+def _items(scenario: Scenario) -> list[tuple[str, str, tuple[str, ...], bool]]:
+    """(field name, id, examples, is a criterion) for every criterion and mistake."""
+    return [("criteria", c.id, c.examples, True) for c in scenario.rubric.criteria] + [
+        ("mistakes", m.id, m.examples, False) for m in scenario.rubric.mistakes
+    ]
+
+
+def example_count(scenario: Scenario) -> int:
+    """How many examples the rubric gives, over its criteria and mistakes."""
+    return sum(len(examples) for _, _, examples, _ in _items(scenario))
+
+
 def unread_examples(scenario: Scenario, grader: OfflineGrader) -> list[UnreadExample]:
     """Every criterion and mistake example of the rubric that, graded alone, misses its item."""
     found: list[UnreadExample] = []
-    items = [("criteria", c.id, c.examples, True) for c in scenario.rubric.criteria] + [
-        ("mistakes", m.id, m.examples, False) for m in scenario.rubric.mistakes
-    ]
-    for kind, item_id, examples, is_criterion in items:
+    for kind, item_id, examples, is_criterion in _items(scenario):
         for k, text in enumerate(examples):
             grade = grader.grade(scenario, text)
             met = {v.id for v in grade.criteria if v.met}
