@@ -34,6 +34,19 @@ def test_everyday_words_for_replacing_and_cancelling_a_credential(text: str, con
     assert concept in concept_set(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a fine-grained PAT on my own account",
+        "a token from my GitHub account",
+        "paste my own PAT into the secret",
+    ],
+)
+def test_the_learners_own_account_is_a_humans_identity(text: str) -> None:
+    # "your own account" always was; the learner's own token lent to a bot is the same mistake
+    assert "human_identity" in concept_set(text)
+
+
 def test_every_form_of_merge_reads_the_same() -> None:
     lex = load_lexicon()
     forms = {lex.stem_token(w) for w in ("merge", "merges", "merged", "merging")}

@@ -694,3 +694,26 @@ def test_the_wildcard_proposed_without_a_verb_is_still_the_wildcard(grader) -> N
         "StringEquals; a wildcard like repo:acme/* would let every repo in.",
     )
     assert not made(explained, "wildcard-sub")
+
+
+def test_it_is_the_humans_token_named_earlier_in_the_sentence(grader) -> None:  # type: ignore[no-untyped-def]
+    # "it" is two verbless fragments away from the token it stands for
+    scenario = _library_scenario("agent-asks-for-departed-engineers-token")
+    lent = grader.grade(
+        scenario,
+        "No to a and c. Dmitri kills his token and I purge it from relbot's memory. To keep "
+        "the release on time I'll take a token from my own GitHub account, repo scope only, "
+        "and put it into RELBOT_GH_TOKEN.",
+    )
+    assert made(lent, "lend-a-human-token")
+    evidence = next(m.evidence for m in lent.mistakes if m.id == "lend-a-human-token")
+    assert evidence.startswith("To keep the release on time I'll take a token")
+    # the words that lend the token do not also keep the release going without the agent
+    assert not met(lent, "ship-without-agent")
+    app = grader.grade(
+        scenario,
+        "No to a and c. Dmitri kills his token and I purge it from relbot's memory. I'll "
+        "register a GitHub App for relbot, the 14 repos only, and put it into the release "
+        "pipeline.",
+    )
+    assert not made(app, "lend-a-human-token")
