@@ -690,6 +690,17 @@ def test_the_right_step_named_as_the_book_answer_and_then_dropped_is_rejected(
     assert any(f"NOT:{step}" in c for c in found)
 
 
+def test_a_book_answer_in_two_steps_is_rejected_as_a_whole() -> None:
+    found = clauses(
+        "The by-the-book move would be to call Tomas on his directory number and check with "
+        "his manager, but it's nearly midnight and I'm not going to ring anyone over this."
+    )
+    assert not any("verify" in c or "notify" in c for c in found)
+    # a step of the learner's own between the setup and "but" is not part of the setup
+    kept = clauses("Rotating is the textbook move and I rotate it now, but not before 18:00.")
+    assert "rotate" in kept[1]
+
+
 def test_also_still_starts_a_new_step() -> None:
     found = analyse("Revoke it, also rotate the other one")
     assert "revoke" in found[0].concepts and "rotate" in found[-1].concepts

@@ -922,8 +922,18 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
         if not (w.stems[:1] and w.stems[0] in _CONCESSIVE_START):
             continue
         j = i - 1
-        while j > 0 and works[j].sentence == w.sentence and _REASON.search(works[j].text.lower()):
+        setup = [j]  # "... would be to phone Tomas and make sure it's really him, but ..."
+        while j > 0 and works[j].sentence == w.sentence:
+            if _REASON.search(works[j].text.lower()):
+                setup.remove(j)
+            elif (
+                works[j].stems[:1] != ["and"]
+                or _HYPOTHETICAL & set(works[j].stems)
+                or _FIRST_PERSON & set(works[j].stems)  # "... and I do it now" is no setup
+            ):
+                break
             j -= 1
+            setup.append(j)
         prev = works[j]
         if not _HYPOTHETICAL & set(prev.stems) or any(prev.negated):
             continue
@@ -946,7 +956,8 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
             if later.sentence == w.sentence + 1
         )
         if against_here or against_next:
-            prev.negated = [True] * len(prev.stems)
+            for k in setup:
+                works[k].negated = [True] * len(works[k].stems)
 
     concept_sets = [_concepts(w.stems, w.negated, lex) for w in works]
     for w, cs in zip(works, concept_sets, strict=True):
