@@ -724,6 +724,9 @@ def test_what_a_refusal_includes_is_refused_too() -> None:
         # waiting for a batch, however the wait is introduced
         ("As soon as the morning batch is done I'll revoke its sessions.", True),
         ("As soon as I hang up I'll revoke its sessions.", False),
+        ("Straight after the morning batch I'll revoke its sessions.", True),
+        ("Straight after the call I'll revoke its sessions.", True),
+        ("Straight after I hang up I'll revoke its sessions.", False),
         # a step joined on with no object of its own takes the time of the step it continues
         ("The token I'll get revoked and cleaned out once the release is out.", True),
         ("I revoke the token now and rotate the others once the release is out.", False),

@@ -267,7 +267,8 @@ _SIGN_OFF = {"approv", "sign", "ok", "okay", "lgtm"}
 _REFUSED_OBJECTS = {"credential", "admin", "permissions", "production", "service_account"}
 
 _DEFERRAL = re.compile(
-    r"\b(?:after|post)[- ](?:the |our |we |it |this |that |\w+'s |\w+ )?(?:release|deploy\w*|launch\w*|ship\w*|"
+    r"\b(?:after|post)[- ](?:(?:the |our |we |it |this |that |\w+'s )(?:[\w:]+ )?|\w+ )?"
+    r"(?:release|deploy\w*|launch\w*|ship\w*|batch|batches|"
     r"rollout|go-live|cutover|demo|freeze|weekend|holiday\w*|migration|meeting|standup|sprint|"
     r"window|quarter|month|week|business hours|hours|lunch|call|board|audit|cut|close|end|"
     r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\b)"
