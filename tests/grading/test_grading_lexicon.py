@@ -28,9 +28,11 @@ def test_a_phrase_with_an_overridden_word_matches(text: str, concept: str) -> No
         ("ask them to make a fresh one for the production service", "rotate"),
         ("cancel that particular key", "revoke"),
         ("untick 'require a pull request' on main", "revoke"),
+        ("comb through the session in CloudTrail", "investigate"),
+        ("I don't see the point of combing through the session", "NOT:investigate"),
     ],
 )
-def test_everyday_words_for_replacing_and_cancelling_a_credential(text: str, concept: str) -> None:
+def test_everyday_words_for_replacing_cancelling_and_searching(text: str, concept: str) -> None:
     assert concept in concept_set(text)
 
 
