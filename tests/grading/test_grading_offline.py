@@ -729,6 +729,10 @@ def test_a_wildcard_repository_for_the_ci_role_is_widening_it(grader) -> None:  
         "renames never break it.",
     )
     assert made(wide, "widen-ci-role")
+    switched = grader.grade(
+        scenario, start + "Also switch the ECR resource on the deploy role to repository/*."
+    )
+    assert made(switched, "widen-ci-role")
     narrow = grader.grade(
         scenario, start + "The CI role stays on repository/payments-api only, not repository/*."
     )
