@@ -279,6 +279,9 @@ def test_a_sign_in_is_not_a_sign_off() -> None:
     [
         ("The integration@ password was committed in config/truckhub.yml", True),
         ("its creds were used from 198.51.100.23", True),
+        ("The integration@ password has been committed in config/truckhub.yml", True),
+        ("the old keys have been left in the repo", True),
+        ("I have been told to revoke it", False),
         ("media-shared-app is trusted by both clusters", True),
         ("check what mail was read", False),
         ("I was going to revoke it", False),

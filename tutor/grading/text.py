@@ -743,7 +743,7 @@ def _inside_quotes(text: str, start: int, end: int) -> bool:
 # "The password was committed in config/", "its creds were used from 198.51.100.23",
 # "the role is trusted by both clusters": what happened or what is, not what the learner does.
 _PASSIVE_FACT = re.compile(
-    r"\b(?:was|were|had been)\s+(?:\w+ly\s+)?(?:\w+ed|\w+en|made|sent|left|put|set|kept|"
+    r"\b(?:was|were|had been|has been|have been)\s+(?:\w+ly\s+)?(?:\w+ed|\w+en|made|sent|left|put|set|kept|"
     r"got|held|read|run|built|shown|found)\b"
     r"|\b(?:is|are)\s+(?:\w+ly\s+)?\w+ed\s+by\b"
     # "The key has left Secret Manager and sits in /tmp": more about the same subject
