@@ -49,6 +49,13 @@ def test_the_learners_own_account_is_a_humans_identity(text: str) -> None:
     assert "human_identity" in concept_set(text)
 
 
+def test_the_leaver_checklist_is_offboarding_and_service_identities_are_nhis() -> None:
+    found = concept_set("add a 'service identities' section to the leaver checklist")
+    assert {"offboard", "service_account"} <= found
+    # a leaver alone is a person, not the step of offboarding them
+    assert "offboard" not in concept_set("the leaver's keys")
+
+
 def test_every_form_of_merge_reads_the_same() -> None:
     lex = load_lexicon()
     forms = {lex.stem_token(w) for w in ("merge", "merges", "merged", "merging")}
