@@ -336,16 +336,12 @@ def _carried(clauses: list[Clause], i: int) -> tuple[frozenset[str], int | None]
     clause = clauses[i]
     if REF not in clause.concepts or "production" in clause.concepts:
         return frozenset(), None  # "deleting that key on acme-prod" names its own
-    for j in range(i - 1, -1, -1):
-        before = clauses[j]
-        if before.sentence != clause.sentence:
-            break
-        carried = before.concepts & _NON_PRODUCTION if j == i - 1 else frozenset()
-        if "credential" in before.concepts and before.concepts & _PERSONAL:
-            return carried | (before.concepts & _PERSONAL), before.start
-        if carried or "credential" in before.concepts:
-            return carried, None
-    return frozenset(), None
+    sentence = [c for c in clauses[:i] if c.sentence == clause.sentence]
+    carried = sentence[-1].concepts & _NON_PRODUCTION if sentence else frozenset()
+    named = next((c for c in reversed(sentence) if "credential" in c.concepts), None)
+    if named is not None and named.concepts & _PERSONAL:
+        return carried | (named.concepts & _PERSONAL), named.start
+    return carried, None
 
 
 _BARE_REFUSAL = frozenset({"deny"})

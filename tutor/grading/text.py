@@ -771,6 +771,12 @@ _NOBODY = re.compile(r"^\W*(?:nobody|no one|no-one)\b")
 _INDIRECT = re.compile(r"\b(?:what|which|whether|how|who|where|when|anything|everything|if)\b")
 
 
+def _continues_a_setup(stems: list[str]) -> bool:
+    """Whether a clause carries on the step set up before it ("... would be to phone Tomas
+    and make sure it's really him"); "... and I do it now" is a step of the learner's own."""
+    return stems[:1] == ["and"] and not (_HYPOTHETICAL | _FIRST_PERSON) & set(stems)
+
+
 def _states_a_fact(lower: str, stems: list[str]) -> bool:
     """A passive statement of fact; "check what mail was read" asks, so it is not one."""
     if _FIRST_PERSON & set(stems):
@@ -923,18 +929,16 @@ def analyse(text: str, lex: Lexicon | None = None, clock: int | None = None) -> 
         if not (w.stems[:1] and w.stems[0] in _CONCESSIVE_START):
             continue
         j = i - 1
-        setup = [j]  # "... would be to phone Tomas and make sure it's really him, but ..."
+        setup = []  # "... would be to phone Tomas and make sure it's really him, but ..."
         while j > 0 and works[j].sentence == w.sentence:
             if _REASON.search(works[j].text.lower()):
-                setup.remove(j)
-            elif (
-                works[j].stems[:1] != ["and"]
-                or _HYPOTHETICAL & set(works[j].stems)
-                or _FIRST_PERSON & set(works[j].stems)  # "... and I do it now" is no setup
-            ):
+                pass  # "... to regenerate the token because of Mia's post, but ..."
+            elif _continues_a_setup(works[j].stems):
+                setup.append(j)
+            else:
                 break
             j -= 1
-            setup.append(j)
+        setup.append(j)
         prev = works[j]
         if not _HYPOTHETICAL & set(prev.stems) or any(prev.negated):
             continue
