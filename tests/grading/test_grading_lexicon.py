@@ -56,6 +56,14 @@ def test_the_leaver_checklist_is_offboarding_and_service_identities_are_nhis() -
     assert "offboard" not in concept_set("the leaver's keys")
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["the deploy-bot password stays in the vault", "so it stays put", "the key remains in use"],
+)
+def test_staying_where_it_is_keeps_it(text: str) -> None:
+    assert "keep_active" in concept_set(text)
+
+
 def test_every_form_of_merge_reads_the_same() -> None:
     lex = load_lexicon()
     forms = {lex.stem_token(w) for w in ("merge", "merges", "merged", "merging")}
