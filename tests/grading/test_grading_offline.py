@@ -173,11 +173,13 @@ def test_score_and_pass_come_from_the_verdicts(scenario) -> None:  # type: ignor
     criteria[0] = CriterionVerdict(id="revoke-now", met=False)
     grade = finalise(scenario, criteria, mistakes, [])
     assert grade.score == pytest.approx(5 / 8) and not grade.passed
-    # Any mistake fails a perfect score.
+    # Any mistake fails, and undoes the criteria it contradicts: leaving the key active until
+    # after the release is not revoking it now.
     full = [CriterionVerdict(id=c.id, met=True) for c in scenario.rubric.criteria]
     bad = [MistakeVerdict(id=m.id, made=i == 0) for i, m in enumerate(scenario.rubric.mistakes)]
+    assert scenario.rubric.mistakes[0].contradicts == ("revoke-now",)
     grade = finalise(scenario, full, bad, [])
-    assert grade.score == 1.0 and not grade.passed
+    assert grade.score == pytest.approx(5 / 8) and not grade.passed
     # An injection flag fails a perfect score.
     assert not finalise(scenario, full, mistakes, [PROMPT_INJECTION]).passed
 

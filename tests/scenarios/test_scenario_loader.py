@@ -263,3 +263,13 @@ def test_clock_is_read_quoted_or_not(tmp_path: Path, make_scenario: MakeScenario
 def test_bad_clock_names_the_field(tmp_path: Path, make_scenario: MakeScenario) -> None:
     err = load_error(write(tmp_path, make_scenario(clock="25:00")))
     assert "clock" in str(err)
+
+
+def test_a_mistake_contradicting_an_unknown_criterion(
+    tmp_path: Path, make_scenario: MakeScenario
+) -> None:
+    data = make_scenario()
+    data["rubric"]["mistakes"][0]["contradicts"] = ["revoke-now", "revoke-later"]
+    err = load_error(write(tmp_path, data))
+    assert err.field == "rubric"
+    assert "wait-for-release" in str(err) and "revoke-later" in str(err)

@@ -49,8 +49,17 @@ def finalise(
     answer_id: str | int | None = None,
     grader: str = "offline-rubric",
 ) -> Grade:
-    """Pass = every critical criterion met, no mistake made, score >= pass_score, no injection."""
+    """Pass = every critical criterion met, no mistake made, score >= pass_score, no injection.
+
+    A criterion that a made mistake contradicts (``Mistake.contradicts``) is not met, whichever
+    grader said it was: feedback must not praise a refusal the answer goes on to break."""
     rubric = scenario.rubric
+    made_ids = {v.id for v in mistakes if v.made}
+    undone = {c for m in rubric.mistakes if m.id in made_ids for c in m.contradicts}
+    criteria = [
+        v.model_copy(update={"met": False, "evidence": ""}) if v.met and v.id in undone else v
+        for v in criteria
+    ]
     met = {v.id for v in criteria if v.met}
     score = round(sum(c.weight for c in rubric.criteria if c.id in met) / rubric.total_weight, 4)
     critical_missed = [c for c in rubric.criteria if c.critical and c.id not in met]

@@ -71,6 +71,9 @@ class Mistake(_Strict):
     text: str = Field(min_length=1)
     pattern: str | None = None
     examples: tuple[str, ...] = ()
+    # Criteria this mistake undoes: an answer that lends the agent a human's token has not
+    # refused every human token, whatever else it refused, so feedback must not say it did.
+    contradicts: tuple[str, ...] = ()
 
     @field_validator("pattern")
     @classmethod
@@ -91,6 +94,14 @@ class Rubric(_Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"criterion and mistake ids must be unique; repeated: {dupes}")
+        criteria = {c.id for c in self.criteria}
+        for mistake in self.mistakes:
+            unknown = [c for c in mistake.contradicts if c not in criteria]
+            if unknown:
+                raise ValueError(
+                    f"mistake {mistake.id!r} contradicts unknown criteria {unknown}; "
+                    f"known: {', '.join(sorted(criteria))}"
+                )
         return self
 
     @property
