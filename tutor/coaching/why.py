@@ -40,7 +40,9 @@ OWN_RISK_BONUS = 0.10
 # Sections that point to other items ("NHI1 connects to several other items") explain nothing.
 CROSS_REFERENCES = frozenset({"Related"})
 MIN_SENTENCE_CHARS = 30  # "Then review the logs." says too little on its own
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Not after "e.g." or "i.e.": "note the key ID (e.g. `AKIA...`) and where it leaked" is one
+# sentence, and its second half quoted alone starts mid-thought.
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)\s+")
 _FINISHED = re.compile(r"[.!?][\"')\u201d]?$")  # not a fragment cut off by the excerpt limit
 _CACHE_LIMIT = 4096
 _vectors: dict[str, npt.NDArray[np.float32]] = {}
