@@ -757,3 +757,19 @@ def test_read_access_to_the_production_secret_for_testing_is_the_prod_token(grad
         "can read its token from dev/deploy-notifier/slack.",
     )
     assert not made(dev, "prod-token-for-testing")
+
+
+def test_refusing_the_hazard_a_mistake_names_is_not_that_mistake(grader) -> None:  # type: ignore[no-untyped-def]
+    scenario = _library_scenario("secret-age-report-overdue-credentials")
+    start = (
+        "No one-year exception. Each overdue credential gets a replacement first, consumers "
+        "switch, a good run is checked, then the old one is disabled. "
+    )
+    refused = grader.grade(
+        scenario, start + "And no, the new release bot token won't be set to never expire."
+    )
+    assert not made(refused, "new-static-credential")
+    chosen = grader.grade(
+        scenario, start + "The new release bot token will be set to never expire."
+    )
+    assert made(chosen, "new-static-credential")

@@ -658,6 +658,8 @@ class OfflineGrader:
                         continue  # "secrets don't travel through Slack" sends nothing
                     if _crosses_elsewhere(example.concepts, unit.concepts):
                         continue  # "update the production deployment that uses it"
+                    if any("NOT:" + c in unit.concepts for c in example.concepts & _HAZARDS):
+                        continue  # "the new token won't be set to never expire" refuses it
                     cov = _coverage(example, unit, lex, safeguards=True)
                     if cov >= MISTAKE_COVERAGE and cov > best_criterion[unit]:
                         candidates[unit] = max(cov, candidates.get(unit, 0.0))
