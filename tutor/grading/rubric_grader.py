@@ -336,7 +336,10 @@ def _carried(clauses: list[Clause], i: int) -> tuple[frozenset[str], int | None]
     clause = clauses[i]
     if REF not in clause.concepts or "production" in clause.concepts:
         return frozenset(), None  # "deleting that key on acme-prod" names its own
-    sentence = [c for c in clauses[:i] if c.sentence == clause.sentence]
+    first = i  # sentences are contiguous: walk back to this one's start, not over the answer
+    while first > 0 and clauses[first - 1].sentence == clause.sentence:
+        first -= 1
+    sentence = clauses[first:i]
     carried = sentence[-1].concepts & _NON_PRODUCTION if sentence else frozenset()
     named = next((c for c in reversed(sentence) if "credential" in c.concepts), None)
     if named is not None and named.concepts & _PERSONAL:
