@@ -661,6 +661,8 @@ _QUOTE = re.compile(r"\"[^\"]{3,}\"|\u201c[^\u201d]{3,}\u201d|(?<![\w])'[^']{3,}
 _MODAL = {"can", "could", "might", "may"}
 _OTHERS = {"anyon", "anybodi", "someon", "somebodi", "everyon", "whoever", "attack"}
 _FIRST_PERSON = {"i", "id", "ill", "im", "ive", "we", "wed", "well", "weve", "us", "my", "our"}
+# The ones that can open a step of the learner's own after a deadline ("... I'll cut a new key")
+_FIRST_PERSON_SUBJECTS = _FIRST_PERSON - {"us", "my"}
 
 
 _BARE_NO_WORDS = {
@@ -708,7 +710,7 @@ def _drop_deadline(stems: list[str]) -> list[str]:
         # "to get the mailer back before 17:00 I'll cut a new key": the step resumes with its
         # own subject after the deadline (not "before anyone runs it", the event's subject)
         resume = next(
-            (k for k in range(at + 2, len(stems)) if stems[k] in _FIRST_PERSON - {"us", "my"}),
+            (k for k in range(at + 2, len(stems)) if stems[k] in _FIRST_PERSON_SUBJECTS),
             None,
         )
         return stems[:at] + (stems[resume:] if resume is not None else [])
@@ -768,6 +770,8 @@ _OTHERS_DID = re.compile(
 # "nobody logs into it interactively": how things are, not a step ("so nobody sees it" is a
 # purpose, and stays with its action).
 _NOBODY = re.compile(r"^\W*(?:nobody|no one|no-one)\b")
+# "a wildcard like repo:acme/* would let every repo in": what a thing would do, a consequence
+_WOULD_LET = re.compile(r"\b(?:would|could)\s+(?:let|allow|give|mean|expose|open)\b")
 _INDIRECT = re.compile(r"\b(?:what|which|whether|how|who|where|when|anything|everything|if)\b")
 
 
@@ -815,10 +819,6 @@ def _not_a_step(lower: str, stems: list[str]) -> bool:
     return not mine and bool(
         _OTHERS_DID.search(lower) or _REASON.search(lower) or _WOULD_LET.search(lower)
     )
-
-
-# "a wildcard like repo:acme/* would let every repo in": what a thing would do, a consequence
-_WOULD_LET = re.compile(r"\b(?:would|could)\s+(?:let|allow|give|mean|expose|open)\b")
 
 
 def _describes_others(stems: list[str]) -> bool:
