@@ -273,3 +273,43 @@ def test_a_mistake_contradicting_an_unknown_criterion(
     err = load_error(write(tmp_path, data))
     assert err.field == "rubric"
     assert "wait-for-release" in str(err) and "revoke-later" in str(err)
+
+
+def _trust_mistake(**fields: Any) -> dict[str, Any]:
+    return {
+        "id": "trust-dana",
+        "text": "Takes Dana's word that the key is harmless.",
+        "pattern": "trust-unverified-identity",
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    ("implied_by", "named"),
+    [
+        (["wait-for-relese"], "wait-for-relese"),  # a typo
+        (["trust-dana"], "trust-dana"),  # itself
+    ],
+)
+def test_a_mistake_implied_by_no_other_mistake(
+    tmp_path: Path, make_scenario: MakeScenario, implied_by: list[str], named: str
+) -> None:
+    data = make_scenario()
+    data["rubric"]["mistakes"].append(_trust_mistake(implied_by=implied_by))
+    err = load_error(write(tmp_path, data))
+    assert err.field == "rubric"
+    assert "trust-dana" in str(err) and named in str(err) and "implied_by" in str(err)
+
+
+def test_an_implication_is_one_level_deep(tmp_path: Path, make_scenario: MakeScenario) -> None:
+    data = make_scenario()
+    data["rubric"]["mistakes"] += [
+        _trust_mistake(implied_by=["wait-for-release"]),
+        _trust_mistake(id="skip-the-check", implied_by=["trust-dana"]),
+    ]
+    err = load_error(write(tmp_path, data))
+    assert "skip-the-check" in str(err) and "itself implied" in str(err)
+    # the direct form loads
+    data["rubric"]["mistakes"][-1]["implied_by"] = ["wait-for-release"]
+    rubric = load_scenario(write(tmp_path, data)).rubric
+    assert rubric.mistakes[-1].implied_by == ("wait-for-release",)

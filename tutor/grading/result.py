@@ -52,8 +52,11 @@ def finalise(
     """Pass = every critical criterion met, no mistake made, score >= pass_score, no injection.
 
     A criterion that a made mistake contradicts (``Mistake.contradicts``) is not met, whichever
-    grader said it was: feedback must not praise a refusal the answer goes on to break."""
+    grader said it was: feedback must not praise a refusal the answer goes on to break. A
+    mistake another one implies (``Mistake.implied_by``) is made with it, so the learner model
+    sees the habit behind the act even when the answer never names it."""
     rubric = scenario.rubric
+    mistakes = _with_implied(scenario, criteria, mistakes)
     made_ids = {v.id for v in mistakes if v.made}
     undone = {c for m in rubric.mistakes if m.id in made_ids for c in m.contradicts}
     criteria = [
@@ -82,6 +85,27 @@ def finalise(
     )
     grade.feedback = summary(scenario, grade)
     return grade
+
+
+def _with_implied(
+    scenario: Scenario, criteria: list[CriterionVerdict], mistakes: list[MistakeVerdict]
+) -> list[MistakeVerdict]:
+    """Mark each implied mistake made, quoting the act that implies it, unless the answer met a
+    criterion it contradicts: granting access after the call-back is not trusting the caller."""
+    rubric = {m.id: m for m in scenario.rubric.mistakes}
+    met = {v.id for v in criteria if v.met}
+    evidence = {v.id: v.evidence for v in mistakes if v.made}
+    implied: dict[str, str] = {}
+    for mistake in rubric.values():
+        by = next((m for m in mistake.implied_by if m in evidence), None)
+        if by is not None and not met & set(mistake.contradicts):
+            implied[mistake.id] = evidence[by]
+    return [
+        v.model_copy(update={"made": True, "evidence": implied[v.id]})
+        if not v.made and v.id in implied
+        else v
+        for v in mistakes
+    ]
 
 
 def verdict(scenario: Scenario, grade: Grade) -> str:

@@ -74,6 +74,9 @@ class Mistake(_Strict):
     # Criteria this mistake undoes: an answer that lends the agent a human's token has not
     # refused every human token, whatever else it refused, so feedback must not say it did.
     contradicts: tuple[str, ...] = ()
+    # Mistakes that also make this one while every criterion in ``contradicts`` is unmet:
+    # reading the password to an unverified caller is trusting the caller, said or not.
+    implied_by: tuple[str, ...] = ()
 
     @field_validator("pattern")
     @classmethod
@@ -102,7 +105,24 @@ class Rubric(_Strict):
                     f"mistake {mistake.id!r} contradicts unknown criteria {unknown}; "
                     f"known: {', '.join(sorted(criteria))}"
                 )
+        self._check_implications()
         return self
+
+    def _check_implications(self) -> None:
+        """One level only: an implication that needs another would depend on their order."""
+        mistakes = {m.id: m for m in self.mistakes}
+        for mistake in self.mistakes:
+            for other in mistake.implied_by:
+                if other not in mistakes or other == mistake.id:
+                    raise ValueError(
+                        f"mistake {mistake.id!r} is implied_by {other!r}, which is not another "
+                        f"mistake of this rubric; known: {', '.join(sorted(mistakes))}"
+                    )
+                if mistakes[other].implied_by:
+                    raise ValueError(
+                        f"mistake {mistake.id!r} is implied_by {other!r}, which is itself "
+                        "implied; name the mistakes that imply it directly"
+                    )
 
     @property
     def total_weight(self) -> float:
