@@ -105,3 +105,22 @@ def test_a_split_phrase_must_be_two_words(tmp_path, entry: str) -> None:  # type
     )
     with pytest.raises(ValueError, match="turn it off"):
         load_lexicon.__wrapped__(bad)
+
+
+@pytest.mark.parametrize(
+    "text", ["let him log in as svc-veeam-backup", "he logged into the console as deploy-bot"]
+)
+def test_logging_in_as_an_account_uses_it_and_reads_no_logs(text: str) -> None:
+    found = concept_set(text)
+    assert "use" in found
+    # "log" is still a log, but signing in is a step of its own, not a look through them
+    assert "investigate" not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["check out the password and read it to him", "read him the password", "tell it to him"],
+)
+def test_a_password_read_out_travels_like_one_sent(text: str) -> None:
+    assert "share" in concept_set(text)
+    assert "share" not in concept_set("I'll read the logs")
