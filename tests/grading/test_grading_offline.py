@@ -799,3 +799,17 @@ def test_a_password_told_over_the_phone_is_read_out(grader) -> None:  # type: ig
     assert made(grade, "read-out-password")
     # and with no call-back, acting on his word is trusting the caller (implied_by)
     assert made(grade, "trust-caller") and not met(grade, "verify-callback")
+
+
+def test_a_hazard_the_example_names_is_not_undone_by_its_opposite_elsewhere(grader) -> None:  # type: ignore[no-untyped-def]
+    """An example's "delete the message instead of rotating" is no mistake when a rotation
+    happens too, but "a classic PAT with no expiration" stays one when another clause mentions
+    expiring tokens."""
+    scenario = _library_scenario("triage-agent-wants-non-expiring-pat")
+    grade = grader.grade(
+        scenario,
+        "I won't turn AR-5120 down: expiring tokens are what broke the run. I'll create the "
+        "classic PAT with no expiration and put it in the agent's config.",
+    )
+    assert made(grade, "create-standing-pat")
+    assert not met(grade, "deny-standing-pat")

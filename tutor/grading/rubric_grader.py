@@ -655,7 +655,13 @@ class OfflineGrader:
                 if unit.hypothetical or (unit.conditional and "approve" in unit.concepts):
                     continue
                 for example in examples:
-                    if any(c[4:] in done_now for c in example.concepts if c.startswith("NOT:")):
+                    # (not a quality: "a PAT with no expiration" is not undone by "expiring
+                    # tokens broke the run")
+                    if any(
+                        c[4:] in done_now
+                        for c in example.concepts
+                        if c.startswith("NOT:") and c[4:] not in lex.qualities
+                    ):
                         continue
                     if _refuses(unit.concepts) and not _refuses(example.concepts):
                         continue  # "secrets don't travel through Slack" sends nothing
