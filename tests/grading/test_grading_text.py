@@ -43,6 +43,7 @@ def test_negation_stops_at_a_new_subject() -> None:
         "revoking it on its own achieves nothing",
         "Rotating the live key mid-quarter is a nightmare",
         "since swapping the secret mid-week is risky",
+        "so killing it just makes work for him on release day",
     ],
 )
 def test_rejection_after_the_action(text: str) -> None:

@@ -130,6 +130,8 @@ _POST_REJECTION = [
         "is risky",  # "since swapping the secret mid-week is risky"
         "be risky",
         "nightmare",  # "rotating the Stripe key mid-quarter is a nightmare"
+        "makes work",  # "killing it just makes work for him on release day"
+        "creates work",
         # "deleting the file alone fixes nothing"
         "fixes nothing",
         "achieves nothing",
