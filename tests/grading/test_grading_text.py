@@ -55,6 +55,15 @@ def test_anaphoric_rejection_reaches_back() -> None:
         "Revoking the key is the textbook answer, but I won't do that before the release."
     )
     assert "NOT:revoke" in found[0]
+    here = clauses(
+        "I know the textbook says deactivate the key first thing. I'm not doing that here."
+    )
+    assert "NOT:revoke" in here[0] and "revoke" not in here[0]
+
+
+def test_a_step_that_could_break_something_is_weighed_not_taken() -> None:
+    found = concept_set("killing it on a Monday morning could break their pipeline")
+    assert "NOT:revoke" in found and "revoke" not in found
 
 
 @pytest.mark.parametrize(

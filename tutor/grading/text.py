@@ -178,6 +178,8 @@ _CONSEQUENCES = [
         "would mean missing",
         "would cause",
         "will break",
+        "could break",  # "killing it on a Monday morning could break their pipeline"
+        "might break",
         "breaks the",
         "would block",
         # "deleting throws away the evidence": the reason not to
@@ -223,6 +225,7 @@ _ANAPHORIC_REST = {
     "will",
     "should",
     "now",
+    "here",  # "I'm not doing that here"
     "either",
     "though",
     "go",
