@@ -92,11 +92,10 @@ def _with_implied(
 ) -> list[MistakeVerdict]:
     """Mark each implied mistake made, quoting the act that implies it, unless the answer met a
     criterion it contradicts: granting access after the call-back is not trusting the caller."""
-    rubric = {m.id: m for m in scenario.rubric.mistakes}
     met = {v.id for v in criteria if v.met}
     evidence = {v.id: v.evidence for v in mistakes if v.made}
     implied: dict[str, str] = {}
-    for mistake in rubric.values():
+    for mistake in scenario.rubric.mistakes:
         by = next((m for m in mistake.implied_by if m in evidence), None)
         if by is not None and not met & set(mistake.contradicts):
             implied[mistake.id] = evidence[by]

@@ -97,6 +97,10 @@ class Rubric(_Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"criterion and mistake ids must be unique; repeated: {dupes}")
+        return self
+
+    @model_validator(mode="after")
+    def _known_contradictions(self) -> Rubric:
         criteria = {c.id for c in self.criteria}
         for mistake in self.mistakes:
             unknown = [c for c in mistake.contradicts if c not in criteria]
@@ -105,10 +109,10 @@ class Rubric(_Strict):
                     f"mistake {mistake.id!r} contradicts unknown criteria {unknown}; "
                     f"known: {', '.join(sorted(criteria))}"
                 )
-        self._check_implications()
         return self
 
-    def _check_implications(self) -> None:
+    @model_validator(mode="after")
+    def _direct_implications(self) -> Rubric:
         """One level only: an implication that needs another would depend on their order."""
         mistakes = {m.id: m for m in self.mistakes}
         for mistake in self.mistakes:
@@ -123,6 +127,7 @@ class Rubric(_Strict):
                         f"mistake {mistake.id!r} is implied_by {other!r}, which is itself "
                         "implied; name the mistakes that imply it directly"
                     )
+        return self
 
     @property
     def total_weight(self) -> float:
